@@ -1,0 +1,444 @@
+/**
+ * `explore`, `check`, `replay`, `run`: the search driver.
+ *
+ * A search runs schedules chosen by the strategy until one fails, the run budget or the time
+ * budget ends, or the strategy is exhausted. A failing schedule is shrunk (fewer preemptions,
+ * then fewer steps) by replaying edited choice sequences, and reported with its token, the
+ * seed, the kind, and the per-task timeline. Memory stays flat however many schedules run: per
+ * schedule only a 53-bit hash is kept (see distinct.ts), and traces are materialised only for
+ * failures.
+ */
+import { fileURLToPath } from 'node:url';
+import type { TraceEvent } from '../scheduler/loop.js';
+import { DfsStrategy } from './dfs.js';
+import { DistinctCounter, hashChoices } from './distinct.js';
+import { resolveOptions, type ExploreOptions, type Resolved } from './options.js';
+import { PctStrategy } from './pct.js';
+import { PortfolioStrategy } from './portfolio.js';
+import { RandomStrategy } from './random.js';
+import { PREFER_LAST, ReplayChooser } from './replay.js';
+import { clipTrace, formatTrace } from './report.js';
+import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
+import type { Strategy } from './strategy.js';
+import { FLAG_CONTEXT, decodeToken, encodeToken } from './token.js';
+
+export type { TraceEvent } from '../scheduler/loop.js';
+
+/** What went wrong in a failing schedule. */
+export type FailureKind =
+  | 'error'
+  | 'deadlock'
+  | 'leak'
+  | 'unhandled'
+  | 'step-limit'
+  | 'lock-order'
+  | 'uncontrolled'
+  | 'nondeterministic';
+
+/** A failing schedule, with everything needed to understand and replay it. */
+export interface Failure {
+  kind: FailureKind;
+  /** The thrown error, or an Error describing the deadlock, leak, limit, … */
+  error: unknown;
+  /** The full report: kind, error, seed, token, timeline, how to reproduce. */
+  message: string;
+  /** Replays exactly this schedule: `replay(program, token)`. */
+  token: string;
+  /** 0-based index of the schedule that failed. */
+  runIndex: number;
+  steps: number;
+  preemptions: number;
+  trace: TraceEvent[];
+  /** True when the schedule was shrunk before reporting. */
+  minimized: boolean;
+}
+
+/** The outcome of a search. */
+export interface ExploreReport {
+  ok: boolean;
+  /** Schedules run (not counting shrinking). */
+  runs: number;
+  /** Distinct schedules among them. */
+  distinct: number;
+  /** True when the strategy ran every schedule it could (dfs). */
+  exhausted: boolean;
+  elapsedMs: number;
+  seed: string;
+  strategy: string;
+  failure?: Failure;
+}
+
+/** The outcome of one schedule (`replay`, `run`). */
+export interface RunResult {
+  ok: boolean;
+  failure?: Failure;
+  token: string;
+  steps: number;
+  /** Virtual ms at the end of the run. */
+  time: number;
+  trace: TraceEvent[];
+}
+
+/** A program under test: an async function that builds its state, spawns tasks and checks. */
+export type Program = () => Promise<void> | void;
+
+/**
+ * Thrown by {@link explore} when a schedule fails; `report` holds the whole search outcome and
+ * `message` the failure report.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await explore(program);
+ * } catch (e) {
+ *   if (e instanceof InterleavingFailure) console.log(e.report.failure?.token);
+ * }
+ * ```
+ */
+export class InterleavingFailure extends Error {
+  readonly report: ExploreReport;
+  readonly failure: Failure;
+  constructor(report: ExploreReport, failure: Failure) {
+    super(failure.message, { cause: failure.error });
+    this.name = 'InterleavingFailure';
+    this.report = report;
+    this.failure = failure;
+  }
+}
+
+function makeStrategy(o: Resolved): Strategy {
+  switch (o.strategy) {
+    case 'random':
+      return new RandomStrategy(o.seed);
+    case 'pct':
+      return new PctStrategy(o.seed, o.depth);
+    case 'dfs':
+      return new DfsStrategy(o.preemptionBound);
+    case 'portfolio':
+      return new PortfolioStrategy(o.seed, o.depth);
+  }
+}
+
+function configOf(o: Resolved, direct: boolean): RunConfig {
+  return { maxSteps: o.maxSteps, detect: o.detect, direct };
+}
+
+function tokenOf(result: ScheduleResult): string {
+  return encodeToken({ flags: result.direct ? 0 : FLAG_CONTEXT, choices: result.choices });
+}
+
+/** interleave's own source (or build) directory: its stack frames are noise in reports. */
+const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const stack = error.stack ?? `${error.name}: ${error.message}`;
+    // Keep the message and the first frames of user code; drop interleave's and node's own frames.
+    const lines = stack.split('\n');
+    const head = lines.filter((l) => !l.trimStart().startsWith('at ')).join('\n');
+    const frames = lines.filter((l) => l.trimStart().startsWith('at ') && !l.includes('node:') && !l.includes(OWN_DIR));
+    return [head, ...frames.slice(0, 4)].join('\n');
+  }
+  return String(error);
+}
+
+const KIND_TEXT: Record<FailureKind, string> = {
+  error: 'an error',
+  deadlock: 'a deadlock',
+  leak: 'a leak (tasks blocked forever)',
+  unhandled: 'an unhandled task failure',
+  'step-limit': 'a step-limit overrun (livelock?)',
+  'lock-order': 'a lock-order inversion',
+  uncontrolled: 'an uncontrolled wait',
+  nondeterministic: 'nondeterminism',
+};
+
+function buildMessage(
+  kind: FailureKind,
+  error: unknown,
+  token: string,
+  seed: string | undefined,
+  strategy: string | undefined,
+  runIndex: number,
+  result: { steps: number; preemptions: number; trace: readonly TraceEvent[] },
+  minimized: boolean,
+  testName: string | undefined,
+): string {
+  const where = seed === undefined ? 'in the replayed schedule' : `in schedule ${runIndex + 1} (strategy ${strategy}, seed ${seed})`;
+  const { shown, omitted } = clipTrace(result.trace);
+  let timeline = formatTrace(shown);
+  if (omitted > 0) {
+    const lines = timeline.split('\n');
+    const head = Math.floor(120 / 4) + 1;
+    lines.splice(head, 0, `   … ${omitted} events omitted …`);
+    timeline = lines.join('\n');
+  }
+  const reproduce = testName !== undefined
+    ? `INTERLEAVE_REPLAY=${token} npx vitest -t ${JSON.stringify(testName)}`
+    : `INTERLEAVE_REPLAY=${token} npx vitest -t "<test name>"   (or: await replay(program, '${token}'))`;
+  return [
+    `interleave found ${KIND_TEXT[kind]} ${where}`,
+    '',
+    errorText(error),
+    '',
+    `trace (${minimized ? 'minimized, ' : ''}${result.steps} steps, ${result.preemptions} preemption${result.preemptions === 1 ? '' : 's'}):`,
+    timeline,
+    '',
+    `kind:      ${kind}`,
+    `seed:      ${seed ?? '(replay)'}`,
+    `token:     ${token}`,
+    `reproduce: ${reproduce}`,
+  ].join('\n');
+}
+
+function failureOf(
+  result: ScheduleResult,
+  o: Pick<Resolved, 'testName'> & { seed?: string; strategy?: string },
+  runIndex: number,
+  minimized: boolean,
+): Failure {
+  const kind = result.end.kind as FailureKind;
+  const token = tokenOf(result);
+  const trace = result.trace ?? [];
+  const error = result.end.error;
+  return {
+    kind,
+    error,
+    token,
+    runIndex,
+    steps: result.steps,
+    preemptions: result.preemptions,
+    trace,
+    minimized,
+    message: buildMessage(kind, error, token, o.seed, o.strategy, runIndex, { ...result, trace }, minimized, o.testName),
+  };
+}
+
+/** Replays `choices` (strictly: divergence is nondeterminism) and returns the result. */
+async function replayChoices(program: Program, choices: number[], o: Resolved, direct: boolean, strict: boolean): Promise<ScheduleResult> {
+  const chooser = new ReplayChooser(choices, strict);
+  const result = await runSchedule(program, chooser, configOf(o, direct), true);
+  if (strict && chooser.divergence !== undefined && result.end.kind === 'ok') {
+    result.end = { kind: 'nondeterministic', error: new Error(chooser.divergence) };
+  } else if (strict && chooser.divergence !== undefined) {
+    result.end = { kind: 'nondeterministic', error: new Error(`${chooser.divergence}\n(the diverged run then failed: ${errorText(result.end.error)})`) };
+  }
+  return result;
+}
+
+const SHRINK_RUNS = 400;
+const SHRINK_MS = 5000;
+
+function better(a: ScheduleResult, b: ScheduleResult): boolean {
+  return a.preemptions < b.preemptions || (a.preemptions === b.preemptions && a.steps < b.steps);
+}
+
+/**
+ * Shrinks a failing schedule: first the shortest recorded prefix that, continued without
+ * preemptions, still fails the same way; then each remaining choice is replaced by "no
+ * preemption" when the failure survives. Bounded by SHRINK_RUNS replays and SHRINK_MS.
+ */
+async function shrink(program: Program, failing: ScheduleResult, o: Resolved): Promise<ScheduleResult> {
+  const kind = failing.end.kind;
+  let best = failing;
+  let budget = SHRINK_RUNS;
+  const deadline = performance.now() + SHRINK_MS;
+  const attempt = async (choices: number[]): Promise<boolean> => {
+    if (budget-- <= 0 || performance.now() > deadline) return false;
+    const r = await replayChoices(program, choices, o, best.direct, false);
+    if (r.end.kind === kind && better(r, best)) {
+      best = r;
+      return true;
+    }
+    return false;
+  };
+  // 1. Prefixes, shortest first.
+  for (let k = 0; k < best.choices.length; k = k === 0 ? 1 : k * 2) {
+    if (await attempt(best.choices.slice(0, k))) break;
+    if (budget <= 0) break;
+  }
+  // 2. Drop single preemptions until none can go.
+  for (let improved = true; improved && budget > 0 && performance.now() <= deadline; ) {
+    improved = false;
+    for (let i = 1; i < best.choices.length && budget > 0; i++) {
+      if (best.choices[i] === best.choices[i - 1]) continue;
+      const edited = best.choices.slice();
+      edited[i] = PREFER_LAST;
+      if (await attempt(edited)) {
+        improved = true;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function search(program: Program, o: Resolved): Promise<ExploreReport> {
+  const started = performance.now();
+  const strategy = makeStrategy(o);
+  const distinct = new DistinctCounter();
+  let direct = true;
+  let runs = 0;
+  let exhausted = false;
+  let failing: ScheduleResult | undefined;
+  let failingIndex = 0;
+  let lastYield = started;
+  const report = (failure?: Failure): ExploreReport => ({
+    ok: failure === undefined,
+    runs,
+    distinct: distinct.count,
+    exhausted,
+    elapsedMs: performance.now() - started,
+    seed: o.seed,
+    strategy: strategy.name,
+    ...(failure === undefined ? {} : { failure }),
+  });
+
+  if (o.replay !== undefined) {
+    const schedule = decodeToken(o.replay);
+    const r = await replayChoices(program, schedule.choices, o, (schedule.flags & FLAG_CONTEXT) === 0, true);
+    runs++;
+    distinct.add(hashChoices(r.choices));
+    if (r.end.kind !== 'ok') return report(failureOf(r, o, 0, false));
+    if (!o.runsGiven) return report();
+  }
+
+  for (let i = 0; i < o.runs; i++) {
+    if (performance.now() - started >= o.timeLimit) break;
+    if (!strategy.beginRun(i)) {
+      exhausted = true;
+      break;
+    }
+    let result = await runSchedule(program, strategy, configOf(o, direct), o.checkDeterminism);
+    strategy.endRun(result.choices, result.end.kind !== 'ok');
+    runs++;
+    if (!result.direct) direct = false;
+    distinct.add(hashChoices(result.choices));
+    if (o.checkDeterminism && result.end.kind !== 'nondeterministic') {
+      const again = await replayChoices(program, result.choices.slice(), o, result.direct, true);
+      const first = JSON.stringify(result.trace);
+      if (again.end.kind === 'nondeterministic' || JSON.stringify(again.trace) !== first || again.end.kind !== result.end.kind) {
+        const detail = again.end.kind === 'nondeterministic' ? errorText(again.end.error) : 'the same choices produced a different trace';
+        result = { ...result, end: { kind: 'nondeterministic', error: new Error(`schedule ${i + 1} is not reproducible: ${detail}`) } };
+      }
+    }
+    if (result.end.kind !== 'ok') {
+      failing = result;
+      failingIndex = i;
+      break;
+    }
+    const t = performance.now();
+    if (t - lastYield >= 50) {
+      lastYield = t;
+      o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: t - started });
+      await yieldToEventLoop();
+    }
+  }
+  if (failing === undefined) {
+    o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: performance.now() - started });
+    return report();
+  }
+  const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
+  const final = shrinkable ? await shrink(program, failing, o) : failing;
+  return report(failureOf(final, { ...o, strategy: strategy.name }, failingIndex, shrinkable));
+}
+
+/**
+ * Explores schedules of `program` and resolves with the report; never rejects for a failure
+ * (only for misuse: a bad option or token).
+ *
+ * @example
+ * ```ts
+ * const report = await check(async () => {
+ *   const balance = new Shared(100, { name: 'balance' });
+ *   const withdraw = async (n: number) => { const v = balance.get(); await yieldNow(); balance.set(v - n); };
+ *   await gather(spawn(() => withdraw(30)), spawn(() => withdraw(50)));
+ *   if (balance.get() !== 20) throw new Error(`balance is ${balance.get()}, expected 20`);
+ * }, { seed: 1 });
+ * console.log(report.ok, report.failure?.token);
+ * ```
+ * @throws TypeError or RangeError for invalid options; TokenError for a bad `replay` token.
+ */
+export async function check(program: Program, options?: ExploreOptions): Promise<ExploreReport> {
+  const o = resolveOptions(options, program);
+  return search(program, o);
+}
+
+/**
+ * Explores schedules of `program`; rejects with {@link InterleavingFailure} when one fails.
+ *
+ * @example
+ * ```ts
+ * await explore(async () => {
+ *   const lock = new Lock();
+ *   const counter = new Shared(0);
+ *   const bump = () => lock.runExclusive(async () => { const v = counter.get(); await yieldNow(); counter.set(v + 1); });
+ *   await gather(spawn(bump), spawn(bump));
+ *   if (counter.get() !== 2) throw new Error('lost update');
+ * }, { runs: 500 });
+ * ```
+ * @throws InterleavingFailure when a schedule fails (its message is the full report).
+ */
+export async function explore(program: Program, options?: ExploreOptions): Promise<ExploreReport> {
+  const report = await check(program, options);
+  if (report.failure !== undefined) throw new InterleavingFailure(report, report.failure);
+  return report;
+}
+
+/** Options of {@link replay} and {@link run}. */
+export type RunOptions = Pick<ExploreOptions, 'maxSteps' | 'detect' | 'fakeTimers' | 'testName'>;
+
+function runOptions(options: RunOptions | undefined, program: unknown): Resolved {
+  const allowed = ['maxSteps', 'detect', 'fakeTimers', 'testName'];
+  for (const key of Object.keys(options ?? {})) {
+    if (!allowed.includes(key)) throw new TypeError(`Unknown option \`${key}\` for a single run: the options are ${allowed.join(', ')}`);
+  }
+  return resolveOptions({ ...options, seed: 0, minimize: false }, program);
+}
+
+function runResultOf(result: ScheduleResult, o: Resolved): RunResult {
+  const token = tokenOf(result);
+  const trace = result.trace ?? [];
+  if (result.end.kind === 'ok') return { ok: true, token, steps: result.steps, time: result.time, trace };
+  return { ok: false, failure: failureOf(result, { testName: o.testName }, 0, false), token, steps: result.steps, time: result.time, trace };
+}
+
+/**
+ * Runs exactly the schedule of `token`; resolves `{ ok: false, failure }` if it fails.
+ * The same program and token give the same trace, byte for byte.
+ *
+ * @example
+ * ```ts
+ * const result = await replay(program, 'v1.AQIDBA');
+ * console.log(formatTrace(result.trace));
+ * ```
+ * @throws TokenError for a malformed token; TypeError/RangeError for bad options.
+ */
+export async function replay(program: Program, token: string, options?: RunOptions): Promise<RunResult> {
+  const o = runOptions(options, program);
+  const schedule = decodeToken(token);
+  const result = await replayChoices(program, schedule.choices, o, (schedule.flags & FLAG_CONTEXT) === 0, true);
+  return runResultOf(result, o);
+}
+
+/**
+ * Runs `program` once in asyncio's own order: ready tasks first-in first-out, timers by
+ * (deadline, creation); virtual time, no search.
+ *
+ * @example
+ * ```ts
+ * const result = await run(async () => { await sleep(1000); });
+ * console.log(result.ok, result.time); // true 1000
+ * ```
+ * @throws TypeError/RangeError for bad options.
+ */
+export async function run(program: Program, options?: RunOptions): Promise<RunResult> {
+  const o = runOptions(options, program);
+  const fifo = { choose: (): number => 0 };
+  const result = await runSchedule(program, fifo, configOf(o, true), true);
+  return runResultOf(result, o);
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs one schedule of a program on a fresh controlled loop.
+ *
+ * Runs are serialised process-wide through a gate (two explorations started together by
+ * `test.concurrent` take turns run by run), so module-level primitives and the attribution of
+ * code to tasks never see two runs at once.
+ *
+ * A run that meets a promise the loop does not know while attributing directly is restarted
+ * once in context mode with the same choices (see scheduler/context.ts); the result says so,
+ * and the explorer keeps context mode for the rest of its search.
+ */
+import { VirtualLoop, type Chooser, type Detect, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
+import { ReplayChooser } from './replay.js';
+
+export interface RunConfig {
+  maxSteps: number;
+  detect: Detect;
+  direct: boolean;
+}
+
+export interface ScheduleResult {
+  end: RunEnd;
+  choices: number[];
+  steps: number;
+  time: number;
+  preemptions: number;
+  /** Whether attribution stayed direct (false: the run used context mode). */
+  direct: boolean;
+  trace: TraceEvent[] | undefined;
+}
+
+let busy = false;
+const waiting: (() => void)[] = [];
+
+function enterGate(): Promise<void> | undefined {
+  if (!busy) {
+    busy = true;
+    return undefined;
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function leaveGate(): void {
+  const next = waiting.shift();
+  if (next !== undefined) next();
+  else busy = false;
+}
+
+/**
+ * Runs `program` once, choosing with `chooser`. The trace is materialised when the run fails
+ * or `wantTrace` is set (it must be read before another run rebinds the primitives).
+ */
+export async function runSchedule(
+  program: () => Promise<unknown> | unknown,
+  chooser: Chooser,
+  config: RunConfig,
+  wantTrace: boolean,
+): Promise<ScheduleResult> {
+  const gate = enterGate();
+  if (gate !== undefined) await gate;
+  try {
+    let loop = new VirtualLoop(config, chooser);
+    let end = await loop.start(program);
+    if (end.kind === 'restart') {
+      const prefix = loop.choices.slice();
+      loop = new VirtualLoop({ ...config, direct: false }, new ReplayChooser(prefix, false, chooser));
+      end = await loop.start(program);
+      if (end.kind === 'restart') end = { kind: 'error', error: new Error('interleave internal error: a context-mode run asked to restart') };
+    }
+    return {
+      end,
+      choices: loop.choices,
+      steps: loop.steps,
+      time: loop.time,
+      preemptions: loop.preemptions,
+      direct: loop.direct,
+      trace: wantTrace || end.kind !== 'ok' ? loop.trace() : undefined,
+    };
+  } finally {
+    leaveGate();
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * `Future`: a one-shot result that tasks await, like asyncio's Future.
+ *
+ * Awaiting a Future is a scheduling point. Settling it wakes its awaiters in the order they
+ * started waiting. Cancelling a task that awaits a Future cancels the Future (asyncio), and a
+ * cancelled Future ends its awaiters with `CancelledError`.
+ */
+import { currentTask } from './context.js';
+import { CancelledError, InvalidStateError } from './errors.js';
+import type { TaskImpl } from './task.js';
+import { PENDING, type Wait } from './wait.js';
+
+type State = 'pending' | 'ok' | 'error' | 'cancelled';
+
+/**
+ * A one-shot result to be settled by someone else; awaitable by any number of tasks.
+ *
+ * @example
+ * ```ts
+ * const answer = new Future<number>();
+ * spawn(async () => { await sleep(10); answer.resolve(42); });
+ * console.log(await answer); // 42, at virtual time 10 inside a run
+ * ```
+ */
+export class Future<T> implements PromiseLike<T> {
+  #state: State = 'pending';
+  #value: unknown = undefined;
+  #waiters: Wait[] = [];
+  #callbacks: ((f: Future<T>) => void)[] = [];
+  #settled: Promise<T> | undefined = undefined;
+  #retrieved = false;
+  readonly label: string;
+
+  constructor(options?: { name?: string }) {
+    this.label = options?.name ?? 'Future';
+  }
+
+  /** True once resolved, rejected or cancelled. */
+  done(): boolean {
+    return this.#state !== 'pending';
+  }
+
+  /** True when the future was cancelled. */
+  cancelled(): boolean {
+    return this.#state === 'cancelled';
+  }
+
+  /**
+   * Settles the future with a value and wakes its awaiters.
+   * @throws InvalidStateError if the future is already settled.
+   */
+  resolve(value: T): void {
+    this.#settle('ok', value);
+  }
+
+  /**
+   * Settles the future with an error and wakes its awaiters.
+   * @throws InvalidStateError if the future is already settled.
+   */
+  reject(error: unknown): void {
+    this.#settle('error', error);
+  }
+
+  /** Cancels the future: awaiters get `CancelledError`. Returns false if already settled. */
+  cancel(reason?: unknown): boolean {
+    if (this.#state !== 'pending') return false;
+    this.#settle('cancelled', new CancelledError(`future '${this.label}' was cancelled`, reason));
+    return true;
+  }
+
+  /** The value of a settled future; throws its error. */
+  result(): T {
+    if (this.#state === 'pending') throw new InvalidStateError(`future '${this.label}' is not done: await it first`);
+    this.#retrieved = true;
+    if (this.#state !== 'ok') throw this.#value;
+    return this.#value as T;
+  }
+
+  /** Calls `cb` synchronously when the future settles (at once if it has). */
+  onDone(cb: (future: Future<T>) => void): void {
+    if (this.#state !== 'pending') cb(this);
+    else this.#callbacks.push(cb);
+  }
+
+  #settle(state: State, value: unknown): void {
+    if (this.#state !== 'pending') {
+      throw new InvalidStateError(`can't settle future '${this.label}': it is already ${this.#state === 'ok' ? 'resolved' : this.#state === 'error' ? 'rejected' : 'cancelled'}`);
+    }
+    this.#state = state;
+    this.#value = value;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wait of waiters) this.#deliverTo(wait);
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    for (const cb of callbacks) cb(this);
+  }
+
+  #deliverTo(wait: Wait): void {
+    if (wait.state !== PENDING) return;
+    if (this.#state === 'ok') wait.task.loop.wake(wait, this.#value);
+    else wait.task.loop.fail(wait, this.#value);
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.#retrieved = true;
+    const me: TaskImpl | undefined = currentTask();
+    if (me === undefined || !me.loop.virtual) {
+      this.#settled ??= new Promise<T>((resolve, reject) => this.onDone((f) => (f.#state === 'ok' ? resolve(f.#value as T) : reject(f.#value))));
+      return this.#settled.then(onfulfilled, onrejected);
+    }
+    const wait = me.loop.park(me, 'await', this, futureInterrupt);
+    if (wait.state === PENDING) {
+      if (this.#state !== 'pending') this.#deliverTo(wait);
+      else this.#waiters.push(wait);
+    }
+    return (wait.promise as Promise<T>).then(onfulfilled, onrejected);
+  }
+
+  /** Stops a cancelled awaiter from being woken. */
+  remove(wait: Wait): void {
+    const i = this.#waiters.indexOf(wait);
+    if (i >= 0) this.#waiters.splice(i, 1);
+  }
+
+  /** Whether anything observed the outcome. */
+  get retrieved(): boolean {
+    return this.#retrieved;
+  }
+
+  toString(): string {
+    return `<Future '${this.label}' ${this.#state}>`;
+  }
+}
+
+/** Cancelling a task that awaits a Future cancels the Future (asyncio). */
+function futureInterrupt(wait: Wait, error: Error): boolean {
+  const future = wait.target as Future<unknown>;
+  if (future.cancel((error as CancelledError).reason)) return true;
+  future.remove(wait);
+  wait.task.loop.fail(wait, error);
+  return true;
+}

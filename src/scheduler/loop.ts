@@ -1,0 +1,569 @@
+/**
+ * The controlled event loop: virtual time, a ready queue, and one decision per step.
+ *
+ * Vocabulary (used the same way everywhere):
+ * - a *scheduling point* is an operation at which a task hands control to the loop: a
+ *   `yieldNow`, a `sleep`, the await of a Task or Future, every primitive operation;
+ * - a *step* is what happens between two decisions: the loop picks one runnable task (the
+ *   strategy chooses among them), delivers that task's wake-up, and the task runs until it
+ *   reaches its next scheduling point or ends;
+ * - the run is *idle* when no task is runnable: virtual time then jumps to the earliest timer
+ *   (timers ordered by `(deadline, sequence)`); when no timer is left either, the run is over:
+ *   finished, deadlocked, leaking or uncontrolled.
+ *
+ * Like asyncio, time advances only when nothing is ready. Unlike asyncio, which runs every task
+ * that was ready when a tick began, the loop lets the strategy pick any ready task at every
+ * step; picking the head of the ready queue each time is asyncio's own order (`run`).
+ *
+ * How a step ends: the running task *signals* when it parks on a new wait or finishes, and the
+ * next decision is queued as a microtask, behind the rest of the task's synchronous code. A task
+ * that awaits something the loop does not know never signals; a watchdog (`setImmediate`,
+ * armed once per macrotask turn, so not once per step) fires when the microtask queue drains
+ * and handles that step: the task is blocked on other waits it registered (`Promise.all` over
+ * tasks), or waits on a foreign promise (the run restarts in context mode, see context.ts), or
+ * on real I/O or a real timer (`uncontrolled`).
+ *
+ * Cost per step: one Wait object, one promise, one microtask for the decision, O(ready) to pick.
+ */
+import { active, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
+import { blockedTasks, describeBlocked } from './deadlock.js';
+import { DeadlockError, invariant } from './errors.js';
+import { TaskImpl, interruptWait } from './task.js';
+import { TimerHeap } from './timers.js';
+import { PENDING, READY, START, Wait, type Target } from './wait.js';
+
+/** The candidate meaning "let virtual time run to the next timer" (offered beside pending I/O). */
+export const CLOCK = -1;
+
+/** Chooses the next step: the seam between the loop and every search strategy. */
+export interface Chooser {
+  /**
+   * Picks one of `candidates` (task ids in ready-queue order, possibly `CLOCK`) for step `step`
+   * (1-based) and returns its index. Called at every decision, even with one candidate.
+   */
+  choose(candidates: readonly number[], step: number): number;
+}
+
+export type FailureKind =
+  | 'error'
+  | 'deadlock'
+  | 'leak'
+  | 'unhandled'
+  | 'step-limit'
+  | 'lock-order'
+  | 'uncontrolled'
+  | 'nondeterministic';
+
+export interface RunEnd {
+  kind: 'ok' | 'restart' | FailureKind;
+  error?: unknown;
+  /** Human explanation (blocked tasks, the limit hit, …). */
+  detail?: string;
+}
+
+export interface Detect {
+  deadlock: boolean;
+  leaks: boolean;
+  unhandled: boolean;
+  lockOrder: boolean;
+}
+
+export interface LoopConfig {
+  maxSteps: number;
+  detect: Detect;
+  /** Direct attribution (fast) or AsyncLocalStorage contexts (see context.ts). */
+  direct: boolean;
+}
+
+/** One recorded trace event, as materialised for reports. */
+export interface TraceEvent {
+  step: number;
+  time: number;
+  task: string;
+  op: string;
+  target?: string;
+}
+
+// The watchdog: one setImmediate at a time, for whichever loop is active.
+let armed = false;
+function arm(): void {
+  if (armed) return;
+  armed = true;
+  setImmediate(onWatchdog);
+}
+function onWatchdog(): void {
+  armed = false;
+  const loop = active.loop;
+  if (loop instanceof VirtualLoop) loop.watchdog();
+}
+
+const NEVER: Promise<never> = new Promise<never>(() => {});
+
+function resourceCounts(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return counts;
+}
+
+class Hole implements Target {
+  constructor(readonly label: string) {}
+  toString(): string {
+    return this.label;
+  }
+}
+
+export class VirtualLoop implements Scheduler {
+  readonly virtual = true;
+  readonly direct: boolean;
+  /** The task chosen at the last decision. */
+  current: TaskImpl | undefined = undefined;
+  time = 0;
+  steps = 0;
+  preemptions = 0;
+  /** Recorded decisions: a task id, or CLOCK, per decision. */
+  readonly choices: number[] = [];
+  readonly tasks: TaskImpl[] = [];
+  readonly done: Promise<RunEnd>;
+  #resolveDone!: (end: RunEnd) => void;
+  readonly #config: LoopConfig;
+  readonly #chooser: Chooser;
+  /** Ready waits in the order they became ready (FIFO). */
+  readonly #ready: Wait[] = [];
+  /** Controlled calls whose completion the strategy may pick at any step. */
+  readonly #io: Wait[] = [];
+  readonly #timers = new TimerHeap();
+  readonly #cand: number[] = [];
+  #queued = false;
+  #awaiting = false;
+  #idle = false;
+  #unknown = 0;
+  #inflight = 0;
+  #ended = false;
+  #last = -2;
+  // Trace: (step, time, task id) triples, with parallel op and target columns.
+  readonly #ev: number[] = [];
+  readonly #evOp: string[] = [];
+  readonly #evTarget: (Target | undefined)[] = [];
+  readonly #bound: Bindable[] = [];
+  readonly #kinds = new Map<string, number>();
+  #baseline: Map<string, number> | undefined;
+  readonly #decide = (): void => this.#step();
+
+  constructor(config: LoopConfig, chooser: Chooser) {
+    this.#config = config;
+    this.#chooser = chooser;
+    this.direct = config.direct;
+    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+  }
+
+  /** Starts the run of `program` as the root task `main`; resolves `done` when it ends. */
+  start(program: () => Promise<unknown> | unknown): Promise<RunEnd> {
+    invariant(active.loop === undefined, 'controlled runs never overlap (the gate serialises them)');
+    active.loop = this;
+    this.#baseline = resourceCounts();
+    this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
+    this.#step();
+    return this.done;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  spawn<T>(fn: () => Promise<T> | T, name: string | undefined): TaskImpl<T> {
+    const id = this.tasks.length;
+    const task = new TaskImpl<T>(this, id, name ?? `Task-${id}`, fn);
+    if (!this.#ended) this.#enqueueStart(task);
+    return task;
+  }
+
+  #enqueueStart(task: TaskImpl): void {
+    this.tasks.push(task);
+    const wait = new Wait(task, 'start', undefined, undefined, START);
+    wait.state = READY;
+    task.readyCount++;
+    this.#ready.push(wait);
+  }
+
+  checkpoint(task: TaskImpl, op: string, target?: Target): Promise<void> {
+    if (this.#ended) return NEVER;
+    const wait = new Wait(task, op, target);
+    const cancel = task.takeCancel();
+    if (cancel !== undefined) {
+      wait.ok = false;
+      wait.value = cancel;
+    }
+    wait.state = READY;
+    task.readyCount++;
+    this.#ready.push(wait);
+    this.#signal(task);
+    return wait.promise as Promise<void>;
+  }
+
+  park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
+    const wait = new Wait(task, op, target, interrupt);
+    if (this.#ended) return wait;
+    const cancel = task.takeCancel();
+    if (cancel !== undefined) {
+      wait.ok = false;
+      wait.value = cancel;
+      wait.state = READY;
+      task.readyCount++;
+      this.#ready.push(wait);
+    } else {
+      task.pendingWaits.push(wait);
+    }
+    this.#signal(task);
+    return wait;
+  }
+
+  wake(wait: Wait, value: unknown): void {
+    this.#settle(wait, true, value);
+  }
+
+  fail(wait: Wait, error: unknown): void {
+    this.#settle(wait, false, error);
+  }
+
+  #settle(wait: Wait, ok: boolean, value: unknown): void {
+    if (wait.state !== PENDING || this.#ended) return;
+    const pending = wait.task.pendingWaits;
+    const i = pending.indexOf(wait);
+    if (i >= 0) pending.splice(i, 1);
+    wait.ok = ok;
+    wait.value = value;
+    wait.state = READY;
+    wait.task.readyCount++;
+    if (wait.io) {
+      const j = this.#io.indexOf(wait);
+      if (j >= 0) this.#io.splice(j, 1);
+    }
+    this.#ready.push(wait);
+  }
+
+  sleep(task: TaskImpl, ms: number): Promise<void> {
+    if (!(ms > 0)) return this.checkpoint(task, 'sleep');
+    const wait = this.park(task, 'sleep');
+    if (wait.state === PENDING) {
+      const timer = this.#timers.add(this.time + ms, () => this.wake(wait, undefined));
+      wait.home = timer;
+    }
+    return wait.promise as Promise<void>;
+  }
+
+  callLater(ms: number, fn: () => void): TimerHandle {
+    return this.#timers.add(this.time + Math.max(0, ms), fn);
+  }
+
+  note(task: TaskImpl | undefined, op: string, target: Target): void {
+    if (this.#ended) return;
+    this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id);
+    this.#evOp.push(op);
+    this.#evTarget.push(target);
+  }
+
+  watch(task: TaskImpl, promise: PromiseLike<unknown>, op: string): Wait {
+    const wait = this.park(task, op);
+    if (wait.state !== PENDING) return wait;
+    this.#inflight++;
+    const settled = (ok: boolean, value: unknown): void => {
+      this.#inflight--;
+      if (ok) this.wake(wait, value);
+      else this.fail(wait, value);
+      if (this.#idle && !this.#ended) {
+        this.#idle = false;
+        this.#queue();
+      }
+    };
+    promise.then(
+      (value) => settled(true, value),
+      (error: unknown) => settled(false, error),
+    );
+    return wait;
+  }
+
+  io(task: TaskImpl, outcome: Promise<unknown>, label: string): Promise<unknown> {
+    const wait = this.park(task, 'call', new Hole(label));
+    if (wait.state !== PENDING) return wait.promise as Promise<unknown>;
+    // Avoid an unhandled rejection while the strategy delays the completion.
+    outcome.catch(() => {});
+    wait.io = true;
+    wait.value = outcome;
+    const io = this.#io;
+    io.push(wait);
+    wait.home = {
+      remove: (w: Wait) => {
+        const i = io.indexOf(w);
+        if (i >= 0) io.splice(i, 1);
+      },
+    };
+    return wait.promise as Promise<unknown>;
+  }
+
+  finished(task: TaskImpl): void {
+    if (this.#ended) return;
+    this.note(task, 'end', task);
+    if (task.id === 0 && task.outcome !== 'ok') {
+      task.retrieved = true;
+      this.#end({ kind: 'error', error: task.value });
+      return;
+    }
+    this.#signal(task);
+  }
+
+  bind(resource: Bindable): string {
+    this.#bound.push(resource);
+    if (resource.explicitName !== undefined) return resource.explicitName;
+    const n = (this.#kinds.get(resource.kind) ?? 0) + 1;
+    this.#kinds.set(resource.kind, n);
+    return `${resource.kind}-${n}`;
+  }
+
+  /** The task signalled: it parked on a new wait or ended. */
+  #signal(task: TaskImpl): void {
+    if (task.unknown) {
+      task.unknown = false;
+      this.#unknown--;
+    }
+    if (task === this.current && this.#awaiting) {
+      this.#awaiting = false;
+      if (this.#unknown === 0) this.#queue();
+    }
+  }
+
+  #queue(): void {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(this.#decide);
+  }
+
+  /** The microtask queue drained: the step in progress will not signal by itself. */
+  watchdog(): void {
+    if (this.#ended) return;
+    if (this.#queued) return arm();
+    if (this.#idle) {
+      this.#idle = false;
+      this.#conclude(true);
+      return;
+    }
+    if (this.#awaiting) {
+      this.#awaiting = false;
+      const task = this.current;
+      if (task !== undefined && !task.done() && task.pendingWaits.length === 0 && task.readyCount === 0 && !task.unknown) {
+        // The task awaits a promise nothing in the run announced.
+        if (this.#resourcesGrew()) {
+          this.#end({
+            kind: 'uncontrolled',
+            error: new Error(
+              `task '${task.name}' awaits something outside the run's control (a real timer or real I/O): ` +
+                `wrap the call with controlled(), use interleave's sleep(), or enable fakeTimers`,
+            ),
+          });
+          return;
+        }
+        if (this.direct) {
+          this.#end({ kind: 'restart' });
+          return;
+        }
+        task.unknown = true;
+        this.#unknown++;
+      }
+    }
+    this.#step();
+  }
+
+  #resourcesGrew(): boolean {
+    const base = this.#baseline ?? new Map<string, number>();
+    for (const [kind, n] of resourceCounts()) if (n > (base.get(kind) ?? 0)) return true;
+    return false;
+  }
+
+  /** One decision: pick a runnable task and deliver its wake-up. */
+  #step(): void {
+    this.#queued = false;
+    if (this.#ended) return;
+    const ready = this.#ready;
+    const io = this.#io;
+    const timers = this.#timers;
+    for (;;) {
+      if (this.steps >= this.#config.maxSteps) {
+        this.#end({
+          kind: 'step-limit',
+          error: new Error(
+            `the run took more than maxSteps=${this.#config.maxSteps} steps without finishing: a livelock, ` +
+              `or a loop that never blocks; raise maxSteps if the program really needs more`,
+          ),
+        });
+        return;
+      }
+      if (ready.length === 0 && io.length === 0) {
+        if (!this.#advance()) {
+          this.#conclude(false);
+          return;
+        }
+        continue;
+      }
+      const cand = this.#cand;
+      cand.length = 0;
+      for (let i = 0; i < ready.length; i++) {
+        const id = ready[i]!.task.id;
+        if (!cand.includes(id)) cand.push(id);
+      }
+      for (let i = 0; i < io.length; i++) {
+        const id = io[i]!.task.id;
+        if (!cand.includes(id)) cand.push(id);
+      }
+      if (ready.length === 0 && timers.peek() !== undefined) cand.push(CLOCK);
+      const index = this.#chooser.choose(cand, this.steps + 1);
+      const id = cand[index];
+      invariant(id !== undefined, `the strategy chose index ${index} of ${cand.length} candidates`);
+      if (this.#last !== -2 && id !== this.#last && cand.includes(this.#last)) this.preemptions++;
+      this.#last = id;
+      this.choices.push(id);
+      this.steps++;
+      if (id === CLOCK) {
+        this.#ev.push(this.steps, this.time, -1);
+        this.#evOp.push('advance');
+        this.#evTarget.push(undefined);
+        this.#advance();
+        continue;
+      }
+      let wait: Wait | undefined;
+      for (let i = 0; i < ready.length; i++) {
+        if (ready[i]!.task.id === id) {
+          wait = ready[i]!;
+          ready.splice(i, 1);
+          wait.task.readyCount--;
+          break;
+        }
+      }
+      if (wait === undefined) {
+        for (let i = 0; i < io.length; i++) {
+          if (io[i]!.task.id === id) {
+            wait = io[i]!;
+            io.splice(i, 1);
+            const pending = wait.task.pendingWaits;
+            pending.splice(pending.indexOf(wait), 1);
+            break;
+          }
+        }
+      }
+      invariant(wait !== undefined, `a candidate task has a wake-up (task #${id})`);
+      const task = wait.task;
+      this.#ev.push(this.steps, this.time, id);
+      this.#evOp.push(wait.op);
+      this.#evTarget.push(wait.target);
+      this.current = task;
+      this.#awaiting = true;
+      arm();
+      if (wait.kind === START) {
+        if (this.direct) task.begin();
+        else runContext.run(task, () => task.begin());
+      } else {
+        wait.deliver();
+      }
+      return;
+    }
+  }
+
+  /** Fires every timer due at the earliest deadline; false when no timer is left. */
+  #advance(): boolean {
+    const timers = this.#timers;
+    const first = timers.peek();
+    if (first === undefined) return false;
+    if (first.deadline > this.time) this.time = first.deadline;
+    for (let t = timers.peek(); t !== undefined && t.deadline <= this.time; t = timers.peek()) {
+      timers.pop();
+      t.fire();
+    }
+    return true;
+  }
+
+  /** Nothing is runnable and no timer is left: the run is over. */
+  #conclude(force: boolean): void {
+    if (this.#inflight > 0 && !force) {
+      // A watched promise may still settle through microtasks; the watchdog decides.
+      this.#idle = true;
+      arm();
+      return;
+    }
+    const detect = this.#config.detect;
+    const root = this.tasks[0]!;
+    if (detect.unhandled) {
+      const lost = this.tasks.filter((t) => t.outcome === 'error' && !t.retrieved);
+      if (lost.length > 0) {
+        const first = lost[0]!;
+        this.#end({
+          kind: 'unhandled',
+          error: first.value,
+          detail: `task '${first.name}' failed and nothing awaited it${lost.length > 1 ? ` (and ${lost.length - 1} more)` : ''}`,
+        });
+        return;
+      }
+    }
+    const blocked = blockedTasks(this.tasks);
+    if (!root.done()) {
+      if (this.#resourcesGrew() && blocked.some((b) => b.task.unknown || b.task.pendingWaits.some((w) => w.op === 'promise'))) {
+        const names = blocked.filter((b) => b.task.unknown).map((b) => `'${b.task.name}'`);
+        this.#end({
+          kind: 'uncontrolled',
+          error: new Error(
+            `task ${names.join(', ') || `'${blocked[0]!.task.name}'`} awaits something outside the run's control (real I/O or a real timer): ` +
+              `wrap the call with controlled(), use interleave's sleep(), or enable fakeTimers`,
+          ),
+        });
+        return;
+      }
+      if (!detect.deadlock) {
+        this.#end({ kind: 'ok' });
+        return;
+      }
+      const detail = describeBlocked(blocked);
+      this.#end({ kind: 'deadlock', error: new DeadlockError(`deadlock: no task can run and the program has not finished\n${detail}`), detail });
+      return;
+    }
+    if (blocked.length > 0 && detect.leaks) {
+      const detail = describeBlocked(blocked);
+      this.#end({
+        kind: 'leak',
+        error: new Error(`the program returned while ${blocked.length} task(s) stayed blocked forever\n${detail}`),
+        detail,
+      });
+      return;
+    }
+    this.#end({ kind: 'ok' });
+  }
+
+  #end(end: RunEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (active.loop === this) active.loop = undefined;
+    if (end.kind === 'restart') for (const r of this.#bound) r.abandon();
+    this.#resolveDone(end);
+  }
+
+  /** The recorded trace as events (call right after the run, before primitives rebind). */
+  trace(): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    const ev = this.#ev;
+    for (let i = 0, j = 0; i < ev.length; i += 3, j++) {
+      const id = ev[i + 2]!;
+      const target = this.#evTarget[j];
+      const event: TraceEvent = {
+        step: ev[i]!,
+        time: ev[i + 1]!,
+        task: id < 0 ? '(clock)' : this.tasks[id]!.name,
+        op: this.#evOp[j]!,
+      };
+      if (target !== undefined) event.target = target.label;
+      out.push(event);
+    }
+    return out;
+  }
+}
+
+export { interruptWait };

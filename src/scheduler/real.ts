@@ -1,0 +1,110 @@
+/**
+ * The real-mode scheduler: the same runtime functions and primitives on Node's own event loop,
+ * with real timers and no decisions to make, so application code runs unchanged in production.
+ *
+ * Waits settle at once when woken; `sleep` is a real `setTimeout`; a scheduling point that does
+ * not block costs nothing (only `yieldNow` yields, to the macrotask queue like `asyncio.sleep(0)`).
+ * Tasks spawned here run inside an `AsyncLocalStorage` context so cancellation reaches them.
+ */
+import { realContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
+import { TaskImpl } from './task.js';
+import { PENDING, Wait, type Target } from './wait.js';
+
+class RealLoop implements Scheduler {
+  readonly virtual = false;
+  readonly ended = false;
+  #ids = 0;
+
+  now(): number {
+    return performance.now();
+  }
+
+  spawn<T>(fn: () => Promise<T> | T, name: string | undefined): TaskImpl<T> {
+    const id = ++this.#ids;
+    const task = new TaskImpl<T>(this, id, name ?? `Task-${id}`, fn);
+    queueMicrotask(() => realContext.run(task, () => task.begin()));
+    return task;
+  }
+
+  checkpoint(task: TaskImpl): Promise<void> {
+    const cancel = task.takeCancel();
+    return cancel === undefined ? Promise.resolve() : Promise.reject(cancel);
+  }
+
+  park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
+    const wait = new Wait(task, op, target, interrupt);
+    const cancel = task.takeCancel();
+    if (cancel !== undefined) {
+      wait.ok = false;
+      wait.value = cancel;
+      wait.deliver();
+    } else {
+      task.pendingWaits.push(wait);
+    }
+    return wait;
+  }
+
+  wake(wait: Wait, value: unknown): void {
+    this.#settle(wait, true, value);
+  }
+
+  fail(wait: Wait, error: unknown): void {
+    this.#settle(wait, false, error);
+  }
+
+  #settle(wait: Wait, ok: boolean, value: unknown): void {
+    if (wait.state !== PENDING) return;
+    const pending = wait.task.pendingWaits;
+    const i = pending.indexOf(wait);
+    if (i >= 0) pending.splice(i, 1);
+    wait.ok = ok;
+    wait.value = value;
+    wait.deliver();
+  }
+
+  sleep(task: TaskImpl, ms: number): Promise<void> {
+    const wait = this.park(task, 'sleep');
+    if (wait.state === PENDING) {
+      const handle = setTimeout(() => this.wake(wait, undefined), ms);
+      wait.home = { remove: () => clearTimeout(handle) };
+    }
+    return wait.promise as Promise<void>;
+  }
+
+  callLater(ms: number, fn: () => void): TimerHandle {
+    const handle = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(handle) };
+  }
+
+  note(): void {}
+
+  watch(task: TaskImpl, promise: PromiseLike<unknown>, op: string): Wait {
+    const wait = this.park(task, op);
+    promise.then(
+      (value) => this.wake(wait, value),
+      (error: unknown) => this.fail(wait, error),
+    );
+    return wait;
+  }
+
+  io(_task: TaskImpl, outcome: Promise<unknown>): Promise<unknown> {
+    return outcome;
+  }
+
+  finished(): void {}
+
+  bind(resource: Bindable): string {
+    return resource.explicitName ?? resource.kind;
+  }
+}
+
+/** The process's real-mode scheduler. */
+export const REAL: Scheduler = new RealLoop();
+
+/** Stands for code that runs outside any task (plain async code in real mode). */
+export const OUTSIDE = new TaskImpl<void>(REAL, 0, 'outside', () => undefined);
+
+/** Real-mode `yieldNow`: one turn of the macrotask queue. */
+export function realYield(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

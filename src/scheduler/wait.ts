@@ -1,0 +1,84 @@
+/**
+ * A `Wait` is one pending blocking await of one task: the task awaits `wait.promise`, and the
+ * scheduler decides when the outcome is delivered.
+ *
+ * Life cycle: `Pending` (parked on a primitive, a timer or another task) → `Ready` (its outcome
+ * is known; in a controlled run it sits in the ready queue until the strategy picks its task)
+ * → `Done` (delivered: the task's continuation has been released). A wait created already
+ * `Ready` is a bare scheduling point (`yieldNow`, the checkpoint before every primitive
+ * operation).
+ *
+ * Invariants:
+ * - a task's `pendingWaits` holds exactly its waits in state `Pending`;
+ * - a task's `readyCount` is the number of its waits in state `Ready`;
+ * - an outcome is set once, when the wait leaves `Pending`.
+ */
+import type { TaskImpl } from './task.js';
+
+export const PENDING = 0;
+export const READY = 1;
+export const DONE = 2;
+
+/** How a wait's outcome is delivered. */
+export const RESUME = 0; // settle `promise`
+export const START = 1; // run the task's body for the first time
+
+/** Something a task can wait on or touch, named in traces and reports. */
+export interface Target {
+  /** Display name: the user's `{ name }` or `Kind-N` numbered per run. */
+  readonly label: string;
+  /** `<Lock 'db' locked owner=Task-3 waiters=2>` */
+  toString(): string;
+  /** Tasks that hold this target (a Lock's owner): the wait-for edges of deadlock reports. */
+  holders?(): readonly TaskImpl[];
+}
+
+/**
+ * Called when the waiting task is cancelled while this wait is pending. Returns true when the
+ * cancellation was taken care of (the wait was failed with the error, or the cancel was passed
+ * on to what the task awaits), false when the task must remember it for its next await.
+ */
+export type Interrupt = (wait: Wait, error: Error) => boolean;
+
+export class Wait {
+  state = PENDING;
+  ok = true;
+  value: unknown = undefined;
+  kind = RESUME;
+  /** The trace/op name of what the task is doing: 'yield', 'acquire', 'get', … */
+  readonly op: string;
+  /** Changes when a Condition moves the waiter to its lock (requeue). */
+  target: Target | undefined;
+  readonly task: TaskImpl;
+  interrupt: Interrupt | undefined;
+  /** Where a parked wait sits (a parking lot's queue), so cancellation can take it out. */
+  home: { remove(wait: Wait): void } | undefined = undefined;
+  /** A controlled call in flight: its real outcome, adopted on delivery. */
+  io = false;
+  /** What the task awaits; a `START` wait has none (its delivery runs the task's body). */
+  readonly promise: Promise<unknown> | undefined;
+  #resolve: ((value: unknown) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(task: TaskImpl, op: string, target: Target | undefined, interrupt?: Interrupt, kind = RESUME) {
+    this.task = task;
+    this.op = op;
+    this.target = target;
+    this.interrupt = interrupt;
+    this.kind = kind;
+    this.promise =
+      kind === START
+        ? undefined
+        : new Promise((resolve, reject) => {
+            this.#resolve = resolve;
+            this.#reject = reject;
+          });
+  }
+
+  /** Releases the waiting task's continuation with the outcome (a `RESUME` wait). */
+  deliver(): void {
+    this.state = DONE;
+    if (this.ok) this.#resolve?.(this.value);
+    else this.#reject?.(this.value);
+  }
+}
