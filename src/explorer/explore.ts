@@ -9,7 +9,7 @@
  * failures.
  */
 import { fileURLToPath } from 'node:url';
-import type { TraceEvent } from '../scheduler/loop.js';
+import { resourceCounts, type TraceEvent } from '../scheduler/loop.js';
 import { DfsStrategy } from './dfs.js';
 import { DistinctCounter, hashChoices } from './distinct.js';
 import { resolveOptions, type ExploreOptions, type Resolved } from './options.js';
@@ -119,8 +119,10 @@ function makeStrategy(o: Resolved): Strategy {
   }
 }
 
-function configOf(o: Resolved, direct: boolean): RunConfig {
-  return { maxSteps: o.maxSteps, detect: o.detect, direct };
+function configOf(o: Resolved, direct: boolean, trace: boolean, baseline?: Map<string, number>): RunConfig {
+  const config: RunConfig = { maxSteps: o.maxSteps, detect: o.detect, direct, trace };
+  if (baseline !== undefined) config.baseline = baseline;
+  return config;
 }
 
 function tokenOf(result: ScheduleResult): string {
@@ -215,9 +217,9 @@ function failureOf(
 }
 
 /** Replays `choices` (strictly: divergence is nondeterminism) and returns the result. */
-async function replayChoices(program: Program, choices: number[], o: Resolved, direct: boolean, strict: boolean): Promise<ScheduleResult> {
+async function replayChoices(program: Program, choices: number[], o: Resolved, direct: boolean, strict: boolean, trace = true): Promise<ScheduleResult> {
   const chooser = new ReplayChooser(choices, strict);
-  const result = await runSchedule(program, chooser, configOf(o, direct), true);
+  const result = await runSchedule(program, chooser, configOf(o, direct, trace));
   if (strict && chooser.divergence !== undefined && result.end.kind === 'ok') {
     result.end = { kind: 'nondeterministic', error: new Error(chooser.divergence) };
   } else if (strict && chooser.divergence !== undefined) {
@@ -245,7 +247,7 @@ async function shrink(program: Program, failing: ScheduleResult, o: Resolved): P
   const deadline = performance.now() + SHRINK_MS;
   const attempt = async (choices: number[]): Promise<boolean> => {
     if (budget-- <= 0 || performance.now() > deadline) return false;
-    const r = await replayChoices(program, choices, o, best.direct, false);
+    const r = await replayChoices(program, choices, o, best.direct, false, false);
     if (r.end.kind === kind && better(r, best)) {
       best = r;
       return true;
@@ -281,6 +283,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   const started = performance.now();
   const strategy = makeStrategy(o);
   const distinct = new DistinctCounter();
+  const baseline = resourceCounts();
   let direct = true;
   let runs = 0;
   let exhausted = false;
@@ -313,7 +316,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
       exhausted = true;
       break;
     }
-    let result = await runSchedule(program, strategy, configOf(o, direct), o.checkDeterminism);
+    let result = await runSchedule(program, strategy, configOf(o, direct, o.checkDeterminism, baseline));
     strategy.endRun(result.choices, result.end.kind !== 'ok');
     runs++;
     if (!result.direct) direct = false;
@@ -343,7 +346,17 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     return report();
   }
   const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
-  const final = shrinkable ? await shrink(program, failing, o) : failing;
+  const chosen = shrinkable ? await shrink(program, failing, o) : failing;
+  // The search ran untraced: replay the reported schedule with the trace on. A replay that does
+  // not fail the same way means the program is not a function of the schedule.
+  let final = chosen;
+  if (chosen.trace === undefined) {
+    final = await replayChoices(program, chosen.choices.slice(), o, chosen.direct, true);
+    if (final.end.kind !== chosen.end.kind) {
+      const what = final.end.kind === 'nondeterministic' ? errorText(final.end.error) : `it ended with '${final.end.kind}' instead`;
+      final = { ...final, end: { kind: 'nondeterministic', error: new Error(`a failing schedule (${chosen.end.kind}: ${errorText(chosen.end.error)}) did not fail again when replayed: ${what}`) } };
+    }
+  }
   return report(failureOf(final, { ...o, strategy: strategy.name }, failingIndex, shrinkable));
 }
 
@@ -439,6 +452,6 @@ export async function replay(program: Program, token: string, options?: RunOptio
 export async function run(program: Program, options?: RunOptions): Promise<RunResult> {
   const o = runOptions(options, program);
   const fifo = { choose: (): number => 0 };
-  const result = await runSchedule(program, fifo, configOf(o, true), true);
+  const result = await runSchedule(program, fifo, configOf(o, true, true));
   return runResultOf(result, o);
 }

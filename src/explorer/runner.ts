@@ -9,14 +9,10 @@
  * once in context mode with the same choices (see scheduler/context.ts); the result says so,
  * and the explorer keeps context mode for the rest of its search.
  */
-import { VirtualLoop, type Chooser, type Detect, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
+import { VirtualLoop, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
 import { ReplayChooser } from './replay.js';
 
-export interface RunConfig {
-  maxSteps: number;
-  detect: Detect;
-  direct: boolean;
-}
+export type { LoopConfig as RunConfig } from '../scheduler/loop.js';
 
 export interface ScheduleResult {
   end: RunEnd;
@@ -47,15 +43,10 @@ function leaveGate(): void {
 }
 
 /**
- * Runs `program` once, choosing with `chooser`. The trace is materialised when the run fails
- * or `wantTrace` is set (it must be read before another run rebinds the primitives).
+ * Runs `program` once, choosing with `chooser`. With `config.trace` the trace is materialised
+ * at once (before another run rebinds the primitives whose names it holds).
  */
-export async function runSchedule(
-  program: () => Promise<unknown> | unknown,
-  chooser: Chooser,
-  config: RunConfig,
-  wantTrace: boolean,
-): Promise<ScheduleResult> {
+export async function runSchedule(program: () => Promise<unknown> | unknown, chooser: Chooser, config: LoopConfig): Promise<ScheduleResult> {
   const gate = enterGate();
   if (gate !== undefined) await gate;
   try {
@@ -74,7 +65,7 @@ export async function runSchedule(
       time: loop.time,
       preemptions: loop.preemptions,
       direct: loop.direct,
-      trace: wantTrace || end.kind !== 'ok' ? loop.trace() : undefined,
+      trace: config.trace ? loop.trace() : undefined,
     };
   } finally {
     leaveGate();

@@ -114,9 +114,9 @@ export function gather<T extends readonly unknown[]>(...items: T): Promise<Gathe
   const task = currentTask();
   if (task === undefined || !task.loop.virtual) return Promise.all(items) as Promise<Gathered<T>>;
   const outer = new Gathering(items.length, task.loop);
-  items.forEach((item, i) => outer.add(i, item));
+  for (let i = 0; i < items.length; i++) outer.add(i, items[i]);
   outer.ready();
-  return Promise.resolve(outer) as Promise<Gathered<T>>;
+  return outer.awaitIn(task) as Promise<Gathered<T>>;
 }
 
 /** The Future behind `gather`: cancelling it cancels the children. */

@@ -112,12 +112,17 @@ export class Future<T> implements PromiseLike<T> {
       this.#settled ??= new Promise<T>((resolve, reject) => this.onDone((f) => (f.#state === 'ok' ? resolve(f.#value as T) : reject(f.#value))));
       return this.#settled.then(onfulfilled, onrejected);
     }
-    const wait = me.loop.park(me, 'await', this, futureInterrupt);
+    return this.awaitIn(me).then(onfulfilled, onrejected);
+  }
+
+  /** @internal Parks `task` until the future settles (a scheduling point); returns what it awaits. */
+  awaitIn(task: TaskImpl): Promise<T> {
+    const wait = task.loop.park(task, 'await', this, futureInterrupt);
     if (wait.state === PENDING) {
       if (this.#state !== 'pending') this.#deliverTo(wait);
       else this.#waiters.push(wait);
     }
-    return (wait.promise as Promise<T>).then(onfulfilled, onrejected);
+    return wait.promise as Promise<T>;
   }
 
   /** Stops a cancelled awaiter from being woken. */

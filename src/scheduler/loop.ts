@@ -27,7 +27,7 @@
  */
 import { active, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { blockedTasks, describeBlocked } from './deadlock.js';
-import { DeadlockError, invariant } from './errors.js';
+import { DeadlockError, InternalError, invariant } from './errors.js';
 import { TaskImpl, interruptWait } from './task.js';
 import { TimerHeap } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
@@ -73,6 +73,13 @@ export interface LoopConfig {
   detect: Detect;
   /** Direct attribution (fast) or AsyncLocalStorage contexts (see context.ts). */
   direct: boolean;
+  /** Active handles and requests (by type) before the search: growth means real I/O or timers. */
+  baseline?: Map<string, number>;
+  /**
+   * Record the trace. A search runs untraced (a schedule is fully described by its choices)
+   * and replays a failing schedule traced, which keeps the search's steps cheap.
+   */
+  trace: boolean;
 }
 
 /** One recorded trace event, as materialised for reports. */
@@ -98,8 +105,16 @@ function onWatchdog(): void {
 }
 
 const NEVER: Promise<never> = new Promise<never>(() => {});
+const RESOLVED: Promise<void> = Promise.resolve();
 
-function resourceCounts(): Map<string, number> {
+/** Removes `array[i]` in place (splice allocates the removed slice; this does not). */
+function removeAt<T>(array: T[], i: number): void {
+  const last = array.length - 1;
+  for (let j = i; j < last; j++) array[j] = array[j + 1]!;
+  array.pop();
+}
+
+export function resourceCounts(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
   return counts;
@@ -132,7 +147,12 @@ export class VirtualLoop implements Scheduler {
   /** Controlled calls whose completion the strategy may pick at any step. */
   readonly #io: Wait[] = [];
   readonly #timers = new TimerHeap();
-  readonly #cand: number[] = [];
+  /** Task ids of `#ready`, index for index. */
+  readonly #readyIds: number[] = [];
+  /** Tasks with two or more ready wake-ups (then candidates need deduplication). */
+  #dupes = 0;
+  readonly #maxSteps: number;
+  readonly #tracing: boolean;
   #queued = false;
   #awaiting = false;
   #idle = false;
@@ -140,19 +160,25 @@ export class VirtualLoop implements Scheduler {
   #inflight = 0;
   #ended = false;
   #last = -2;
-  // Trace: (step, time, task id) triples, with parallel op and target columns.
-  readonly #ev: number[] = [];
-  readonly #evOp: string[] = [];
-  readonly #evTarget: (Target | undefined)[] = [];
-  readonly #bound: Bindable[] = [];
-  readonly #kinds = new Map<string, number>();
+  // Trace: five slots per event: step, time, task id, op, target.
+  readonly #ev: (number | string | Target | undefined)[] = [];
+  #bound: Bindable[] | undefined = undefined;
+  #kinds: Map<string, number> | undefined = undefined;
   #baseline: Map<string, number> | undefined;
-  readonly #decide = (): void => this.#step();
+  readonly #decide = (): void => {
+    try {
+      this.#step();
+    } catch (error) {
+      this.#end({ kind: 'error', error });
+    }
+  };
 
   constructor(config: LoopConfig, chooser: Chooser) {
     this.#config = config;
     this.#chooser = chooser;
     this.direct = config.direct;
+    this.#maxSteps = config.maxSteps;
+    this.#tracing = config.trace;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
@@ -160,7 +186,7 @@ export class VirtualLoop implements Scheduler {
   start(program: () => Promise<unknown> | unknown): Promise<RunEnd> {
     invariant(active.loop === undefined, 'controlled runs never overlap (the gate serialises them)');
     active.loop = this;
-    this.#baseline = resourceCounts();
+    this.#baseline = this.#config.baseline ?? resourceCounts();
     this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
     this.#step();
     return this.done;
@@ -185,8 +211,7 @@ export class VirtualLoop implements Scheduler {
     this.tasks.push(task);
     const wait = new Wait(task, 'start', undefined, undefined, START);
     wait.state = READY;
-    task.readyCount++;
-    this.#ready.push(wait);
+    this.#pushReady(wait);
   }
 
   checkpoint(task: TaskImpl, op: string, target?: Target): Promise<void> {
@@ -198,8 +223,7 @@ export class VirtualLoop implements Scheduler {
       wait.value = cancel;
     }
     wait.state = READY;
-    task.readyCount++;
-    this.#ready.push(wait);
+    this.#pushReady(wait);
     this.#signal(task);
     return wait.promise as Promise<void>;
   }
@@ -212,8 +236,7 @@ export class VirtualLoop implements Scheduler {
       wait.ok = false;
       wait.value = cancel;
       wait.state = READY;
-      task.readyCount++;
-      this.#ready.push(wait);
+      this.#pushReady(wait);
     } else {
       task.pendingWaits.push(wait);
     }
@@ -237,12 +260,24 @@ export class VirtualLoop implements Scheduler {
     wait.ok = ok;
     wait.value = value;
     wait.state = READY;
-    wait.task.readyCount++;
     if (wait.io) {
       const j = this.#io.indexOf(wait);
       if (j >= 0) this.#io.splice(j, 1);
     }
+    this.#pushReady(wait);
+  }
+
+  #pushReady(wait: Wait): void {
+    if (++wait.task.readyCount === 2) this.#dupes++;
     this.#ready.push(wait);
+    this.#readyIds.push(wait.task.id);
+  }
+
+  #takeReady(i: number): void {
+    const wait = this.#ready[i]!;
+    if (wait.task.readyCount-- === 2) this.#dupes--;
+    removeAt(this.#ready, i);
+    removeAt(this.#readyIds, i);
   }
 
   sleep(task: TaskImpl, ms: number): Promise<void> {
@@ -260,10 +295,8 @@ export class VirtualLoop implements Scheduler {
   }
 
   note(task: TaskImpl | undefined, op: string, target: Target): void {
-    if (this.#ended) return;
-    this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id);
-    this.#evOp.push(op);
-    this.#evTarget.push(target);
+    if (!this.#tracing || this.#ended) return;
+    this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target);
   }
 
   watch(task: TaskImpl, promise: PromiseLike<unknown>, op: string): Wait {
@@ -316,10 +349,11 @@ export class VirtualLoop implements Scheduler {
   }
 
   bind(resource: Bindable): string {
-    this.#bound.push(resource);
+    (this.#bound ??= []).push(resource);
     if (resource.explicitName !== undefined) return resource.explicitName;
-    const n = (this.#kinds.get(resource.kind) ?? 0) + 1;
-    this.#kinds.set(resource.kind, n);
+    const kinds = (this.#kinds ??= new Map());
+    const n = (kinds.get(resource.kind) ?? 0) + 1;
+    kinds.set(resource.kind, n);
     return `${resource.kind}-${n}`;
   }
 
@@ -338,7 +372,9 @@ export class VirtualLoop implements Scheduler {
   #queue(): void {
     if (this.#queued) return;
     this.#queued = true;
-    queueMicrotask(this.#decide);
+    // A reaction on a settled promise: the cheapest microtask (queueMicrotask allocates an
+    // AsyncResource per call).
+    void RESOLVED.then(this.#decide);
   }
 
   /** The microtask queue drained: the step in progress will not signal by itself. */
@@ -390,7 +426,7 @@ export class VirtualLoop implements Scheduler {
     const io = this.#io;
     const timers = this.#timers;
     for (;;) {
-      if (this.steps >= this.#config.maxSteps) {
+      if (this.steps >= this.#maxSteps) {
         this.#end({
           kind: 'step-limit',
           error: new Error(
@@ -407,38 +443,48 @@ export class VirtualLoop implements Scheduler {
         }
         continue;
       }
-      const cand = this.#cand;
-      cand.length = 0;
-      for (let i = 0; i < ready.length; i++) {
-        const id = ready[i]!.task.id;
-        if (!cand.includes(id)) cand.push(id);
+      // Candidates: the ids of the ready queue as they stand (the common case: no task has two
+      // ready wake-ups and no call is pending), else a deduplicated list with pending calls and
+      // the clock.
+      const fast = this.#dupes === 0 && io.length === 0;
+      let cand: number[];
+      if (fast) {
+        cand = this.#readyIds;
+      } else {
+        cand = [];
+        for (let i = 0; i < ready.length; i++) {
+          const id = ready[i]!.task.id;
+          if (!cand.includes(id)) cand.push(id);
+        }
+        for (let i = 0; i < io.length; i++) {
+          const id = io[i]!.task.id;
+          if (!cand.includes(id)) cand.push(id);
+        }
+        if (ready.length === 0 && timers.peek() !== undefined) cand.push(CLOCK);
       }
-      for (let i = 0; i < io.length; i++) {
-        const id = io[i]!.task.id;
-        if (!cand.includes(id)) cand.push(id);
-      }
-      if (ready.length === 0 && timers.peek() !== undefined) cand.push(CLOCK);
       const index = this.#chooser.choose(cand, this.steps + 1);
       const id = cand[index];
-      invariant(id !== undefined, `the strategy chose index ${index} of ${cand.length} candidates`);
+      if (id === undefined) throw new InternalError(`the strategy chose index ${index} of ${cand.length} candidates`);
       if (this.#last !== -2 && id !== this.#last && cand.includes(this.#last)) this.preemptions++;
       this.#last = id;
       this.choices.push(id);
       this.steps++;
       if (id === CLOCK) {
-        this.#ev.push(this.steps, this.time, -1);
-        this.#evOp.push('advance');
-        this.#evTarget.push(undefined);
+        if (this.#tracing) this.#ev.push(this.steps, this.time, -1, 'advance', undefined);
         this.#advance();
         continue;
       }
       let wait: Wait | undefined;
-      for (let i = 0; i < ready.length; i++) {
-        if (ready[i]!.task.id === id) {
-          wait = ready[i]!;
-          ready.splice(i, 1);
-          wait.task.readyCount--;
-          break;
+      if (fast) {
+        wait = ready[index]!;
+        this.#takeReady(index);
+      } else {
+        for (let i = 0; i < ready.length; i++) {
+          if (ready[i]!.task.id === id) {
+            wait = ready[i]!;
+            this.#takeReady(i);
+            break;
+          }
         }
       }
       if (wait === undefined) {
@@ -452,11 +498,9 @@ export class VirtualLoop implements Scheduler {
           }
         }
       }
-      invariant(wait !== undefined, `a candidate task has a wake-up (task #${id})`);
+      if (wait === undefined) throw new InternalError(`candidate task #${id} has no wake-up`);
       const task = wait.task;
-      this.#ev.push(this.steps, this.time, id);
-      this.#evOp.push(wait.op);
-      this.#evTarget.push(wait.target);
+      if (this.#tracing) this.#ev.push(this.steps, this.time, id, wait.op, wait.target);
       this.current = task;
       this.#awaiting = true;
       arm();
@@ -542,7 +586,7 @@ export class VirtualLoop implements Scheduler {
     if (this.#ended) return;
     this.#ended = true;
     if (active.loop === this) active.loop = undefined;
-    if (end.kind === 'restart') for (const r of this.#bound) r.abandon();
+    if (end.kind === 'restart') for (const r of this.#bound ?? []) r.abandon();
     this.#resolveDone(end);
   }
 
@@ -550,14 +594,14 @@ export class VirtualLoop implements Scheduler {
   trace(): TraceEvent[] {
     const out: TraceEvent[] = [];
     const ev = this.#ev;
-    for (let i = 0, j = 0; i < ev.length; i += 3, j++) {
-      const id = ev[i + 2]!;
-      const target = this.#evTarget[j];
+    for (let i = 0; i < ev.length; i += 5) {
+      const id = ev[i + 2] as number;
+      const target = ev[i + 4] as Target | undefined;
       const event: TraceEvent = {
-        step: ev[i]!,
-        time: ev[i + 1]!,
+        step: ev[i] as number,
+        time: ev[i + 1] as number,
         task: id < 0 ? '(clock)' : this.tasks[id]!.name,
-        op: this.#evOp[j]!,
+        op: ev[i + 3] as string,
       };
       if (target !== undefined) event.target = target.label;
       out.push(event);

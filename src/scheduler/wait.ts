@@ -40,6 +40,9 @@ export interface Target {
  */
 export type Interrupt = (wait: Wait, error: Error) => boolean;
 
+let capturing: Wait | undefined;
+let capture: (resolve: (value: unknown) => void, reject: (error: unknown) => void) => void;
+
 export class Wait {
   state = PENDING;
   ok = true;
@@ -66,13 +69,20 @@ export class Wait {
     this.target = target;
     this.interrupt = interrupt;
     this.kind = kind;
-    this.promise =
-      kind === START
-        ? undefined
-        : new Promise((resolve, reject) => {
-            this.#resolve = resolve;
-            this.#reject = reject;
-          });
+    if (kind === START) {
+      this.promise = undefined;
+    } else {
+      capturing = this;
+      this.promise = new Promise(capture);
+    }
+  }
+
+  static {
+    // One executor for every wait (a closure per wait would be one more allocation per step).
+    capture = (resolve, reject) => {
+      capturing!.#resolve = resolve;
+      capturing!.#reject = reject;
+    };
   }
 
   /** Releases the waiting task's continuation with the outcome (a `RESUME` wait). */
