@@ -14,7 +14,10 @@ import type { Strategy } from './strategy.js';
 
 interface Node {
   candidates: number[];
-  index: number;
+  /** Candidate indices in the order they are tried: the non-preemptive choice first. */
+  order: number[];
+  /** Position in `order` of the branch being explored. */
+  pos: number;
   /** Preemptions on the path before this decision. */
   before: number;
   /** Task chosen at the previous decision. */
@@ -45,10 +48,10 @@ export class DfsStrategy implements Strategy {
     // Backtrack to the deepest decision with an alternative within the preemption bound.
     while (this.#path.length > 0) {
       const node = this.#path[this.#path.length - 1]!;
-      let next = node.index + 1;
-      while (next < node.candidates.length && node.before + (this.#isPreemption(node, next) ? 1 : 0) > this.#bound) next++;
-      if (next < node.candidates.length) {
-        node.index = next;
+      let next = node.pos + 1;
+      while (next < node.order.length && node.before + (this.#isPreemption(node, node.order[next]!) ? 1 : 0) > this.#bound) next++;
+      if (next < node.order.length) {
+        node.pos = next;
         return true;
       }
       this.#path.pop();
@@ -61,10 +64,13 @@ export class DfsStrategy implements Strategy {
     let node = this.#path[d];
     if (node === undefined) {
       const preferred = candidates.indexOf(this.#last);
-      node = { candidates: candidates.slice(), index: preferred >= 0 ? preferred : 0, before: this.#preemptions, last: this.#last };
+      const order: number[] = preferred >= 0 ? [preferred] : [];
+      for (let i = 0; i < candidates.length; i++) if (i !== preferred) order.push(i);
+      node = { candidates: candidates.slice(), order, pos: 0, before: this.#preemptions, last: this.#last };
       this.#path.push(node);
     }
-    const index = node.index < candidates.length ? node.index : 0;
+    const planned = node.order[node.pos]!;
+    const index = planned < candidates.length ? planned : 0;
     if (this.#isPreemption(node, index)) this.#preemptions++;
     this.#last = candidates[index]!;
     return index;
