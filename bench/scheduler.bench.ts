@@ -276,7 +276,7 @@ async function speed(cfg: Config): Promise<void> {
 
 async function memory(cfg: Config): Promise<void> {
   const total = cfg.memRuns;
-  const marks = [0.01, 0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(total * f));
+  const marks = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(total * f));
   console.log(`\n== memory: one explore call, runs=${total}, heapUsed after global.gc() ==`);
   if (!(globalThis as { gc?: unknown }).gc) {
     console.log('WARNING: global.gc is not available (run node with --expose-gc); heap numbers include garbage');

@@ -15,14 +15,19 @@ export const description =
 
 const JOBS = ['resize photo', 'send email'] as const;
 
-type WaitForJob = (jobs: Shared<readonly string[]>, ready: Condition) => Promise<void>;
+interface Board {
+  readonly jobs: Shared<readonly string[]>;
+  readonly ready: Condition;
+}
 
-async function work(worker: string, jobs: Shared<readonly string[]>, ready: Condition, waitForJob: WaitForJob): Promise<void> {
+type WaitForJob = (board: Board) => Promise<void>;
+
+async function work(worker: string, board: Board, waitForJob: WaitForJob): Promise<void> {
+  const { jobs, ready } = board;
   await ready.acquire();
-  let job: string | undefined;
   try {
-    await waitForJob(jobs, ready);
-    [job] = jobs.get();
+    await waitForJob(board);
+    const [job] = jobs.get();
     if (job === undefined) throw new Error(`${worker} was woken up but found no job: another worker took it`);
     jobs.update((rest) => rest.slice(1));
   } finally {
@@ -43,18 +48,21 @@ async function runJobs(waitForJob: WaitForJob): Promise<void> {
       await yieldNow(); // the next job arrives later
     }
   }, { name: 'producer' });
-  const workers = ['worker-1', 'worker-2'].map((name) => spawn(() => work(name, jobs, ready, waitForJob), { name }));
+  const board: Board = { jobs, ready };
+  const workers = ['worker-1', 'worker-2'].map((name) =>
+    spawn(() => work(name, board, waitForJob), { name }),
+  );
   await gather(producer, ...workers);
 }
 
 export async function buggy(): Promise<void> {
-  await runJobs(async (jobs, ready) => {
+  await runJobs(async ({ jobs, ready }) => {
     if (jobs.get().length === 0) await ready.wait(); // wakes once, never looks again
   });
 }
 
 export async function fixed(): Promise<void> {
-  await runJobs(async (jobs, ready) => {
+  await runJobs(async ({ jobs, ready }) => {
     await ready.waitFor(() => jobs.get().length > 0);
   });
 }

@@ -29,6 +29,9 @@ describe.each(examples)('$name', (example) => {
 });
 
 describe('exploreTest', () => {
-  exploreTest('bank-transfer: deposits under a lock never lose money', bankTransfer.fixed, { runs: RUNS, seed: 1 });
+  exploreTest('bank-transfer: deposits under a lock never lose money', bankTransfer.fixed, {
+    runs: RUNS,
+    seed: 1,
+  });
   exploreTest('missed-wakeup: a queue delivers every order', missedWakeup.fixed, { runs: RUNS, seed: 1 });
 });

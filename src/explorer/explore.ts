@@ -8,6 +8,7 @@
  * schedule only a 53-bit hash is kept (see distinct.ts), and traces are materialised only for
  * failures.
  */
+import { host } from '../scheduler/host.js';
 import { fileURLToPath } from 'node:url';
 import { resourceCounts, type TraceEvent } from '../scheduler/loop.js';
 import { DfsStrategy } from './dfs.js';
@@ -20,7 +21,7 @@ import { PREFER_LAST, ReplayChooser } from './replay.js';
 import { clipTrace, formatTrace } from './report.js';
 import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
 import type { Strategy } from './strategy.js';
-import { FLAG_CONTEXT, decodeToken, encodeToken } from './token.js';
+import { FLAG_CONTEXT, FLAG_FAKE_TIMERS, decodeToken, encodeToken } from './token.js';
 
 export type { TraceEvent } from '../scheduler/loop.js';
 
@@ -120,13 +121,18 @@ function makeStrategy(o: Resolved): Strategy {
 }
 
 function configOf(o: Resolved, direct: boolean, trace: boolean, baseline?: Map<string, number>): RunConfig {
-  const config: RunConfig = { maxSteps: o.maxSteps, detect: o.detect, direct, trace };
+  const config: RunConfig = { maxSteps: o.maxSteps, detect: o.detect, direct, trace, fakeTimers: o.fakeTimers };
   if (baseline !== undefined) config.baseline = baseline;
   return config;
 }
 
 function tokenOf(result: ScheduleResult): string {
-  return encodeToken({ flags: result.direct ? 0 : FLAG_CONTEXT, choices: result.choices });
+  return encodeToken({ flags: (result.direct ? 0 : FLAG_CONTEXT) | (result.fakeTimers ? FLAG_FAKE_TIMERS : 0), choices: result.choices });
+}
+
+/** Options as a token demands them: a schedule recorded with fake timers replays with them. */
+function withFlags(o: Resolved, flags: number): Resolved {
+  return (flags & FLAG_FAKE_TIMERS) !== 0 && !o.fakeTimers ? { ...o, fakeTimers: true } : o;
 }
 
 /** interleave's own source (or build) directory: its stack frames are noise in reports. */
@@ -244,9 +250,9 @@ async function shrink(program: Program, failing: ScheduleResult, o: Resolved): P
   const kind = failing.end.kind;
   let best = failing;
   let budget = SHRINK_RUNS;
-  const deadline = performance.now() + SHRINK_MS;
+  const deadline = host.now() + SHRINK_MS;
   const attempt = async (choices: number[]): Promise<boolean> => {
-    if (budget-- <= 0 || performance.now() > deadline) return false;
+    if (budget-- <= 0 || host.now() > deadline) return false;
     const r = await replayChoices(program, choices, o, best.direct, false, false);
     if (r.end.kind === kind && better(r, best)) {
       best = r;
@@ -260,7 +266,7 @@ async function shrink(program: Program, failing: ScheduleResult, o: Resolved): P
     if (budget <= 0) break;
   }
   // 2. Drop single preemptions until none can go.
-  for (let improved = true; improved && budget > 0 && performance.now() <= deadline; ) {
+  for (let improved = true; improved && budget > 0 && host.now() <= deadline; ) {
     improved = false;
     for (let i = 1; i < best.choices.length && budget > 0; i++) {
       if (best.choices[i] === best.choices[i - 1]) continue;
@@ -276,11 +282,11 @@ async function shrink(program: Program, failing: ScheduleResult, o: Resolved): P
 }
 
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => host.setImmediate(resolve));
 }
 
 async function search(program: Program, o: Resolved): Promise<ExploreReport> {
-  const started = performance.now();
+  const started = host.now();
   const strategy = makeStrategy(o);
   const distinct = new DistinctCounter();
   const baseline = resourceCounts();
@@ -295,7 +301,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     runs,
     distinct: distinct.count,
     exhausted,
-    elapsedMs: performance.now() - started,
+    elapsedMs: host.now() - started,
     seed: o.seed,
     strategy: strategy.name,
     ...(failure === undefined ? {} : { failure }),
@@ -303,7 +309,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
 
   if (o.replay !== undefined) {
     const schedule = decodeToken(o.replay);
-    const r = await replayChoices(program, schedule.choices, o, (schedule.flags & FLAG_CONTEXT) === 0, true);
+    const r = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
     runs++;
     distinct.add(hashChoices(r.choices));
     if (r.end.kind !== 'ok') return report(failureOf(r, o, 0, false));
@@ -311,7 +317,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   }
 
   for (let i = 0; i < o.runs; i++) {
-    if (performance.now() - started >= o.timeLimit) break;
+    if (host.now() - started >= o.timeLimit) break;
     if (!strategy.beginRun(i)) {
       exhausted = true;
       break;
@@ -334,7 +340,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
       failingIndex = i;
       break;
     }
-    const t = performance.now();
+    const t = host.now();
     if (t - lastYield >= 50) {
       lastYield = t;
       o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: t - started });
@@ -342,7 +348,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     }
   }
   if (failing === undefined) {
-    o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: performance.now() - started });
+    o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: host.now() - started });
     return report();
   }
   const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
@@ -434,7 +440,7 @@ function runResultOf(result: ScheduleResult, o: Resolved): RunResult {
 export async function replay(program: Program, token: string, options?: RunOptions): Promise<RunResult> {
   const o = runOptions(options, program);
   const schedule = decodeToken(token);
-  const result = await replayChoices(program, schedule.choices, o, (schedule.flags & FLAG_CONTEXT) === 0, true);
+  const result = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
   return runResultOf(result, o);
 }
 

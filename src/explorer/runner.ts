@@ -10,6 +10,7 @@
  * and the explorer keeps context mode for the rest of its search.
  */
 import { VirtualLoop, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
+import { installFakeTimers } from '../scheduler/fake-timers.js';
 import { ReplayChooser } from './replay.js';
 
 export type { LoopConfig as RunConfig } from '../scheduler/loop.js';
@@ -22,6 +23,7 @@ export interface ScheduleResult {
   preemptions: number;
   /** Whether attribution stayed direct (false: the run used context mode). */
   direct: boolean;
+  fakeTimers: boolean;
   trace: TraceEvent[] | undefined;
 }
 
@@ -42,6 +44,16 @@ function leaveGate(): void {
   else busy = false;
 }
 
+async function start(loop: VirtualLoop, program: () => Promise<unknown> | unknown, config: LoopConfig): Promise<RunEnd> {
+  if (!config.fakeTimers) return loop.start(program);
+  const restore = installFakeTimers(loop);
+  try {
+    return await loop.start(program);
+  } finally {
+    restore();
+  }
+}
+
 /**
  * Runs `program` once, choosing with `chooser`. With `config.trace` the trace is materialised
  * at once (before another run rebinds the primitives whose names it holds).
@@ -51,11 +63,11 @@ export async function runSchedule(program: () => Promise<unknown> | unknown, cho
   if (gate !== undefined) await gate;
   try {
     let loop = new VirtualLoop(config, chooser);
-    let end = await loop.start(program);
+    let end = await start(loop, program, config);
     if (end.kind === 'restart') {
       const prefix = loop.choices.slice();
       loop = new VirtualLoop({ ...config, direct: false }, new ReplayChooser(prefix, false, chooser));
-      end = await loop.start(program);
+      end = await start(loop, program, config);
       if (end.kind === 'restart') end = { kind: 'error', error: new Error('interleave internal error: a context-mode run asked to restart') };
     }
     return {
@@ -65,6 +77,7 @@ export async function runSchedule(program: () => Promise<unknown> | unknown, cho
       time: loop.time,
       preemptions: loop.preemptions,
       direct: loop.direct,
+      fakeTimers: config.fakeTimers === true,
       trace: config.trace ? loop.trace() : undefined,
     };
   } finally {

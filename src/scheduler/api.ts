@@ -3,6 +3,7 @@
  * `withTaskGroup`, `controlled`. Each serves the calling task's scheduler: the controlled loop
  * inside a run, Node's event loop outside one.
  */
+import { host } from './host.js';
 import { currentTask, type Scheduler } from './context.js';
 import { CancelledError, InvalidStateError, TimeoutError, show } from './errors.js';
 import { Future } from './future.js';
@@ -242,17 +243,17 @@ const TIMEOUT = Symbol('timeout');
 function outsideTimeout<T>(ms: number, work: PromiseLike<T> | (() => PromiseLike<T> | T)): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const p = typeof work === 'function' ? work() : work;
-    const handle = setTimeout(() => {
+    const handle = host.setTimeout(() => {
       if (p instanceof TaskImpl || p instanceof Future) p.cancel(TIMEOUT);
       reject(new TimeoutError(`the operation did not finish within ${ms} ms`));
     }, ms);
     Promise.resolve(p).then(
       (v) => {
-        clearTimeout(handle);
+        host.clearTimeout(handle);
         resolve(v);
       },
       (e: unknown) => {
-        clearTimeout(handle);
+        host.clearTimeout(handle);
         reject(e);
       },
     );

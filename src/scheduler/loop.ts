@@ -25,6 +25,7 @@
  *
  * Cost per step: one Wait object, one promise, one microtask for the decision, O(ready) to pick.
  */
+import { host } from './host.js';
 import { active, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { blockedTasks, describeBlocked } from './deadlock.js';
 import { DeadlockError, InternalError, invariant } from './errors.js';
@@ -80,6 +81,8 @@ export interface LoopConfig {
    * and replays a failing schedule traced, which keeps the search's steps cheap.
    */
   trace: boolean;
+  /** Virtualise the host's timers and clock during the run (see fake-timers.ts). */
+  fakeTimers?: boolean;
 }
 
 /** One recorded trace event, as materialised for reports. */
@@ -96,7 +99,7 @@ let armed = false;
 function arm(): void {
   if (armed) return;
   armed = true;
-  setImmediate(onWatchdog);
+  host.setImmediate(onWatchdog);
 }
 function onWatchdog(): void {
   armed = false;
@@ -290,8 +293,8 @@ export class VirtualLoop implements Scheduler {
     return wait.promise as Promise<void>;
   }
 
-  callLater(ms: number, fn: () => void): TimerHandle {
-    return this.#timers.add(this.time + Math.max(0, ms), fn);
+  callLater(ms: number, fn: () => void, daemon = false): TimerHandle {
+    return this.#timers.add(this.time + Math.max(0, ms), fn, daemon);
   }
 
   note(task: TaskImpl | undefined, op: string, target: Target): void {
@@ -437,6 +440,10 @@ export class VirtualLoop implements Scheduler {
         return;
       }
       if (ready.length === 0 && io.length === 0) {
+        if (this.tasks[0]!.done() && timers.onlyDaemons()) {
+          this.#conclude(false, timers.size > 0 && timers.peek() !== undefined);
+          return;
+        }
         if (!this.#advance()) {
           this.#conclude(false);
           return;
@@ -528,7 +535,7 @@ export class VirtualLoop implements Scheduler {
   }
 
   /** Nothing is runnable and no timer is left: the run is over. */
-  #conclude(force: boolean): void {
+  #conclude(force: boolean, intervals = false): void {
     if (this.#inflight > 0 && !force) {
       // A watched promise may still settle through microtasks; the watchdog decides.
       this.#idle = true;
@@ -568,6 +575,13 @@ export class VirtualLoop implements Scheduler {
       }
       const detail = describeBlocked(blocked);
       this.#end({ kind: 'deadlock', error: new DeadlockError(`deadlock: no task can run and the program has not finished\n${detail}`), detail });
+      return;
+    }
+    if (intervals && detect.leaks) {
+      this.#end({
+        kind: 'leak',
+        error: new Error('the program returned with a setInterval still active: clear it (clearInterval) before returning'),
+      });
       return;
     }
     if (blocked.length > 0 && detect.leaks) {

@@ -6,6 +6,7 @@
  * not block costs nothing (only `yieldNow` yields, to the macrotask queue like `asyncio.sleep(0)`).
  * Tasks spawned here run inside an `AsyncLocalStorage` context so cancellation reaches them.
  */
+import { host } from './host.js';
 import { realContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { TaskImpl } from './task.js';
 import { PENDING, Wait, type Target } from './wait.js';
@@ -16,7 +17,7 @@ class RealLoop implements Scheduler {
   #ids = 0;
 
   now(): number {
-    return performance.now();
+    return host.now();
   }
 
   spawn<T>(fn: () => Promise<T> | T, name: string | undefined): TaskImpl<T> {
@@ -65,15 +66,15 @@ class RealLoop implements Scheduler {
   sleep(task: TaskImpl, ms: number): Promise<void> {
     const wait = this.park(task, 'sleep');
     if (wait.state === PENDING) {
-      const handle = setTimeout(() => this.wake(wait, undefined), ms);
-      wait.home = { remove: () => clearTimeout(handle) };
+      const handle = host.setTimeout(() => this.wake(wait, undefined), ms);
+      wait.home = { remove: () => host.clearTimeout(handle) };
     }
     return wait.promise as Promise<void>;
   }
 
   callLater(ms: number, fn: () => void): TimerHandle {
-    const handle = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(handle) };
+    const handle = host.setTimeout(fn, ms);
+    return { cancel: () => host.clearTimeout(handle) };
   }
 
   note(): void {}
@@ -106,5 +107,5 @@ export const OUTSIDE = new TaskImpl<void>(REAL, 0, 'outside', () => undefined);
 
 /** Real-mode `yieldNow`: one turn of the macrotask queue. */
 export function realYield(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => host.setImmediate(resolve));
 }

@@ -13,6 +13,8 @@ export class Timer implements TimerHandle {
     readonly deadline: number,
     readonly seq: number,
     readonly fire: () => void,
+    /** A background timer (an interval) does not keep a finished program's run going. */
+    readonly daemon = false,
   ) {}
   cancel(): void {
     this.cancelled = true;
@@ -35,8 +37,8 @@ export class TimerHeap {
     return this.#heap.length;
   }
 
-  add(deadline: number, fire: () => void): Timer {
-    const timer = new Timer(deadline, this.#seq++, fire);
+  add(deadline: number, fire: () => void, daemon = false): Timer {
+    const timer = new Timer(deadline, this.#seq++, fire, daemon);
     const heap = this.#heap;
     heap.push(timer);
     let i = heap.length - 1;
@@ -55,6 +57,11 @@ export class TimerHeap {
   peek(): Timer | undefined {
     while (this.#heap.length > 0 && this.#heap[0]!.cancelled) this.pop();
     return this.#heap[0];
+  }
+
+  /** True when every live timer is a background one. */
+  onlyDaemons(): boolean {
+    return this.#heap.every((t) => t.cancelled || t.daemon);
   }
 
   pop(): Timer | undefined {
