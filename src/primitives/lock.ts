@@ -56,6 +56,7 @@ export class Lock extends Resource {
     if (this.#owner === undefined) {
       invariant(this.lot.size === 0, 'an unlocked Lock has no waiters');
       this.#owner = task;
+      task.loop.acquired(task, this);
       return true;
     }
     await this.lot.park(task, 'acquire', this);
@@ -71,8 +72,10 @@ export class Lock extends Resource {
     const task = this.enter();
     if (this.#owner === undefined) throw new InvalidStateError(`can't release ${this.#name()}: it is not locked (release only after acquire)`);
     task.loop.note(task, 'release', this);
+    task.loop.released(this.#owner, this);
     const next = this.lot.unpark();
     this.#owner = next?.task;
+    if (next !== undefined) task.loop.acquired(next.task, this);
   }
 
   /** Runs `fn` holding the lock, releasing it however `fn` ends. */

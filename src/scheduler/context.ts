@@ -57,6 +57,10 @@ export interface Scheduler {
   io(task: TaskImpl, outcome: Promise<unknown>, label: string): Promise<unknown>;
   /** A task ended: wake whoever waits for it. */
   finished(task: TaskImpl): void;
+  /** Lock-order bookkeeping (`detect.lockOrder`): `task` now holds `lock`. */
+  acquired(task: TaskImpl, lock: Target): void;
+  /** `task` no longer holds `lock`. */
+  released(task: TaskImpl, lock: Target): void;
   /** Registers a primitive with this run; returns its label for the run (`Lock-1`, or its name). */
   bind(resource: Bindable): string;
 }

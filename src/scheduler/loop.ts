@@ -166,6 +166,9 @@ export class VirtualLoop implements Scheduler {
   // Trace: five slots per event: step, time, task id, op, target.
   readonly #ev: (number | string | Target | undefined)[] = [];
   #bound: Bindable[] | undefined = undefined;
+  /** detect.lockOrder: locks each task holds, and the "taken while holding" edges. */
+  #held: Map<TaskImpl, Target[]> | undefined = undefined;
+  #order: Map<Target, Map<Target, string>> | undefined = undefined;
   #kinds: Map<string, number> | undefined = undefined;
   #baseline: Map<string, number> | undefined;
   readonly #decide = (): void => {
@@ -349,6 +352,61 @@ export class VirtualLoop implements Scheduler {
       return;
     }
     this.#signal(task);
+  }
+
+  acquired(task: TaskImpl, lock: Target): void {
+    if (!this.#config.detect.lockOrder || this.#ended) return;
+    const heldBy = (this.#held ??= new Map());
+    const held = heldBy.get(task) ?? [];
+    for (const before of held) {
+      if (before === lock) continue;
+      const edges = (this.#order ??= new Map());
+      const out = edges.get(before) ?? new Map<Target, string>();
+      if (out.has(lock)) continue;
+      const why = `${task.name} acquired ${lock.label} while holding ${before.label}`;
+      const back = this.#path(lock, before);
+      if (back !== undefined) {
+        this.#end({
+          kind: 'lock-order',
+          error: new Error(
+            `lock-order inversion: locks are taken in inconsistent orders, a deadlock waiting for the right schedule
+  ${[why, ...back].join('\n  ')}
+` +
+              `take the locks in one global order everywhere`,
+          ),
+        });
+        return;
+      }
+      out.set(lock, why);
+      edges.set(before, out);
+    }
+    held.push(lock);
+    heldBy.set(task, held);
+  }
+
+  released(task: TaskImpl, lock: Target): void {
+    const held = this.#held?.get(task);
+    if (held === undefined) return;
+    const i = held.lastIndexOf(lock);
+    if (i >= 0) held.splice(i, 1);
+  }
+
+  /** The reasons along a path of lock-order edges from `from` to `to`, if there is one. */
+  #path(from: Target, to: Target): string[] | undefined {
+    const edges = this.#order;
+    if (edges === undefined) return undefined;
+    const seen = new Set<Target>();
+    const walk = (at: Target): string[] | undefined => {
+      if (seen.has(at)) return undefined;
+      seen.add(at);
+      for (const [next, why] of edges.get(at) ?? []) {
+        if (next === to) return [why];
+        const rest = walk(next);
+        if (rest !== undefined) return [why, ...rest];
+      }
+      return undefined;
+    };
+    return walk(from);
   }
 
   bind(resource: Bindable): string {

@@ -94,6 +94,10 @@ class RealLoop implements Scheduler {
 
   finished(): void {}
 
+  acquired(): void {}
+
+  released(): void {}
+
   bind(resource: Bindable): string {
     return resource.explicitName ?? resource.kind;
   }

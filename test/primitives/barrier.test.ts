@@ -152,6 +152,25 @@ describe('Barrier abort and reset', () => {
   });
 });
 
+describe('Barrier after a cancelled waiter', () => {
+  it('the remaining parties still fill it: a cancelled waiter does not count', async () => {
+    await inRun(async () => {
+      const barrier = new Barrier(2);
+      const a = spawn(() => barrier.wait());
+      await sleep(1);
+      a.cancel();
+      expect(await rejection(a)).toBeInstanceOf(CancelledError);
+      const b = spawn(() => barrier.wait());
+      await sleep(1);
+      expect(b.done()).toBe(false);
+      expect(barrier.nWaiting).toBe(1);
+      const c = spawn(() => barrier.wait());
+      const results = await gather(b, c);
+      expect(results.slice().sort()).toEqual([0, 1]);
+    });
+  });
+});
+
 describe('Barrier validation', () => {
   it('parties must be an integer >= 1 (RangeError showing the value)', () => {
     expect(() => new Barrier(0)).toThrow(RangeError);

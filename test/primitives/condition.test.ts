@@ -337,6 +337,52 @@ describe('Condition cancellation', () => {
     });
   });
 
+  it('a wait() ended by timeout() raises TimeoutError holding the lock again', async () => {
+    await inRun(async () => {
+      const cond = new Condition();
+      const seen: string[] = [];
+      const w = spawn(() =>
+        cond.runExclusive(async () => {
+          try {
+            await timeout(5, () => cond.wait());
+          } catch (error) {
+            seen.push(`${(error as Error).name} locked=${cond.locked()} ${String(cond.lock).includes('owner=W')} t=${now()}`);
+          }
+        }),
+      { name: 'W' });
+      await w;
+      expect(seen).toEqual(['TimeoutError locked=true true t=5']);
+      expect(cond.locked()).toBe(false);
+    });
+  });
+
+  it('a predicate that throws in waitFor propagates its error with the lock still held', async () => {
+    await inRun(async () => {
+      const cond = new Condition();
+      let calls = 0;
+      const boom = new Error('predicate failed');
+      const w = spawn(() =>
+        cond.runExclusive(async () => {
+          try {
+            await cond.waitFor(() => {
+              if (++calls === 2) throw boom;
+              return false;
+            });
+          } catch (error) {
+            return [error, cond.locked()] as const;
+          }
+          return [undefined, false] as const;
+        }),
+      );
+      await sleep(1);
+      await cond.runExclusive(() => cond.notify());
+      const [error, locked] = await w;
+      expect(error).toBe(boom);
+      expect(locked).toBe(true);
+      expect(cond.locked()).toBe(false);
+    });
+  });
+
   it('a notified waiter cancelled before it runs does not swallow the notification (asyncio guarantee)', async () => {
     await inRun(async () => {
       const cond = new Condition(undefined, { name: 'cv' });

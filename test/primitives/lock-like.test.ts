@@ -12,12 +12,14 @@ import {
   Lock,
   Semaphore,
   Shared,
+  TimeoutError,
   check,
   explore,
   gather,
   now,
   sleep,
   spawn,
+  timeout,
   yieldNow,
 } from 'interleave';
 import { inRun, rejection } from './helpers.js';
@@ -250,6 +252,45 @@ describe.each(kinds)('%s behaves as a mutual-exclusion lock', (_kind, make) => {
       expect(await rejection(b)).toBeInstanceOf(CancelledError);
       await c;
       expect(events).toEqual(['B acquired', 'B cancelled, holding a locked lock', 'C acquired']);
+      expect(lock.locked()).toBe(false);
+    });
+  });
+
+  it('an acquire abandoned by timeout() takes nothing and does not strand the next waiter', async () => {
+    await inRun(async () => {
+      const lock = make();
+      await lock.acquire();
+      const impatient = spawn(async () => {
+        try {
+          await timeout(5, () => lock.acquire());
+          return 'acquired';
+        } catch (error) {
+          return error instanceof TimeoutError ? `timed out at ${now()}` : 'other error';
+        }
+      });
+      const patient = spawn(async () => {
+        await lock.acquire();
+        const at = now();
+        lock.release();
+        return at;
+      });
+      await sleep(20);
+      lock.release();
+      expect(await impatient).toBe('timed out at 5');
+      expect(await patient).toBe(20);
+      expect(lock.locked()).toBe(false);
+    });
+  });
+
+  it('a task cancelled before it calls acquire() gets CancelledError there and takes nothing', async () => {
+    await inRun(async () => {
+      const lock = make();
+      const t = spawn(async () => {
+        await lock.acquire();
+        return 'acquired';
+      });
+      t.cancel();
+      expect(await rejection(t)).toBeInstanceOf(CancelledError);
       expect(lock.locked()).toBe(false);
     });
   });

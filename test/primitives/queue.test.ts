@@ -13,11 +13,13 @@ import {
   QueueEmpty,
   QueueFull,
   QueueShutDown,
+  TimeoutError,
   check,
   gather,
   now,
   sleep,
   spawn,
+  timeout,
   yieldNow,
 } from 'interleave';
 import { inRun, rejection, thrown } from './helpers.js';
@@ -500,6 +502,25 @@ describe('Queue cancellation', () => {
     );
     expect(report.failure?.message).toBeUndefined();
     expect(report.ok).toBe(true);
+  });
+
+  it('a get() abandoned by timeout() takes nothing: a later item goes to the next getter', async () => {
+    await inRun(async () => {
+      const q = new Queue<string>();
+      const impatient = spawn(async () => {
+        try {
+          return await timeout(5, () => q.get());
+        } catch (error) {
+          return error instanceof TimeoutError ? 'timed out' : 'other';
+        }
+      });
+      const patient = spawn(() => q.get());
+      await sleep(10);
+      q.putNowait('late');
+      expect(await impatient).toBe('timed out');
+      expect(await patient).toBe('late');
+      expect(q.empty()).toBe(true);
+    });
   });
 
   it('a putter cancelled while waiting puts nothing', async () => {

@@ -3,8 +3,8 @@
  * fairness (no barging), and a bound on concurrent holders under the explorer.
  */
 import { describe, it, expect } from 'vitest';
-import { BoundedSemaphore, InvalidStateError, Semaphore, check, gather, now, sleep, spawn, yieldNow } from 'interleave';
-import { inRun, thrown } from './helpers.js';
+import { BoundedSemaphore, CancelledError, InvalidStateError, Semaphore, check, gather, now, sleep, spawn, yieldNow } from 'interleave';
+import { inRun, rejection, thrown } from './helpers.js';
 
 describe('Semaphore counting', () => {
   it('defaults to one permit', () => {
@@ -218,5 +218,58 @@ describe('Semaphore fairness', () => {
     expect(report.failure?.message).toBeUndefined();
     expect(report.ok).toBe(true);
     expect(maxInside).toBe(2);
+  });
+
+  it('a waiter cancelled before its turn leaves the permits to the others', async () => {
+    await inRun(async () => {
+      const sem = new Semaphore(0);
+      const got: string[] = [];
+      const waiter = (name: string) =>
+        spawn(async () => {
+          await sem.acquire();
+          got.push(name);
+        }, { name });
+      const a = waiter('a');
+      const b = waiter('b');
+      const c = waiter('c');
+      await sleep(1);
+      a.cancel();
+      sem.release();
+      sem.release();
+      expect(await rejection(a)).toBeInstanceOf(CancelledError);
+      await gather(b, c);
+      expect(got).toEqual(['b', 'c']);
+      expect(sem.value).toBe(0);
+    });
+  });
+
+  it('a waiter cancelled after being handed a permit keeps it until it releases in finally', async () => {
+    await inRun(async () => {
+      const sem = new Semaphore(0);
+      const log: string[] = [];
+      const a = spawn(async () => {
+        await sem.acquire();
+        try {
+          await yieldNow();
+          log.push('a not cancelled');
+        } catch (error) {
+          log.push(`a cancelled value=${sem.value}`);
+          throw error;
+        } finally {
+          sem.release();
+        }
+      });
+      const b = spawn(async () => {
+        await sem.acquire();
+        log.push('b');
+      });
+      await sleep(1);
+      sem.release();
+      a.cancel();
+      expect(await rejection(a)).toBeInstanceOf(CancelledError);
+      await b;
+      expect(log).toEqual(['a cancelled value=0', 'b']);
+      expect(sem.value).toBe(0);
+    });
   });
 });
