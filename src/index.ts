@@ -35,4 +35,8 @@ export type { ExploreReport, Failure, FailureKind, RunResult, RunOptions, Progra
 export type { ExploreOptions, DetectOptions, StrategyName } from './explorer/options.js';
 export type { Strategy } from './explorer/strategy.js';
 export { formatTrace } from './explorer/report.js';
+export { interleavings } from './explorer/fast-check.js';
+export type { Schedule, InterleavingsOptions } from './explorer/fast-check.js';
+export { scenario, isScenario } from './explorer/scenario.js';
+export type { Scenario } from './explorer/scenario.js';
 export { TokenError } from './explorer/token.js';

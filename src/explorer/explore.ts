@@ -419,7 +419,7 @@ function runOptions(options: RunOptions | undefined, program: unknown): Resolved
   return resolveOptions({ ...options, seed: 0, minimize: false }, program);
 }
 
-function runResultOf(result: ScheduleResult, o: Resolved): RunResult {
+export function runResultOf(result: ScheduleResult, o: Resolved): RunResult {
   const token = tokenOf(result);
   const trace = result.trace ?? [];
   if (result.end.kind === 'ok') return { ok: true, token, steps: result.steps, time: result.time, trace };
