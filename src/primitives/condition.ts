@@ -86,7 +86,13 @@ export class Condition extends Resource {
     try {
       await this.#lot.park(task, 'wait', this);
     } catch (error) {
-      if (this.lock.owner !== task) await this.#reacquire();
+      try {
+        if (this.lock.owner !== task) await this.#reacquire();
+      } finally {
+        // The waiter may have been notified before the error reached it: pass the notification
+        // on (asyncio does the same; a spurious wake-up is allowed, a lost one is not).
+        this.#lot.requeue(this.lock.lot, 1, this.lock);
+      }
       throw error;
     }
     return true;

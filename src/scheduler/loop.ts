@@ -658,7 +658,9 @@ export class VirtualLoop implements Scheduler {
     if (this.#ended) return;
     this.#ended = true;
     if (active.loop === this) active.loop = undefined;
-    if (end.kind === 'restart') for (const r of this.#bound ?? []) r.abandon();
+    // A run that failed or was restarted leaves its primitives as the failure found them; that
+    // state belongs to no later run (the explorer's own replays of the schedule included).
+    if (end.kind !== 'ok') for (const r of this.#bound ?? []) r.abandon();
     this.#resolveDone(end);
   }
 
