@@ -222,6 +222,7 @@ export async function timeout<T>(ms: number, work: PromiseLike<T> | (() => Promi
   let expired = false;
   const handle = task.loop.callLater(ms, () => {
     expired = true;
+    task.loop.note(task, `timeout ${ms}ms`, undefined);
     task.cancel(TIMEOUT);
   });
   try {

@@ -50,7 +50,7 @@ export interface Scheduler {
   /** Runs `fn` after `ms` (virtual ms in a run). */
   callLater(ms: number, fn: () => void): TimerHandle;
   /** Records a non-blocking operation in the trace (a release, a set, a Shared access). */
-  note(task: TaskImpl | undefined, op: string, target: Target): void;
+  note(task: TaskImpl | undefined, op: string, target: Target | undefined): void;
   /** Waits for a native promise as a wait the scheduler knows about (timeouts, gather). */
   watch(task: TaskImpl, promise: PromiseLike<unknown>, op: string): Wait;
   /** Completes a controlled call: the task continues with `outcome` when chosen. */

@@ -300,7 +300,7 @@ export class VirtualLoop implements Scheduler {
     return this.#timers.add(this.time + Math.max(0, ms), fn, daemon);
   }
 
-  note(task: TaskImpl | undefined, op: string, target: Target): void {
+  note(task: TaskImpl | undefined, op: string, target: Target | undefined): void {
     if (!this.#tracing || this.#ended) return;
     this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target);
   }

@@ -93,6 +93,7 @@ export class TaskImpl<T = unknown> implements Task<T> {
   cancel(reason?: unknown): boolean {
     if (this.#status === DONE) return false;
     this.cancelRequests++;
+    this.loop.note(this, 'cancel', undefined);
     const error = new CancelledError(`task '${this.name}' was cancelled`, reason);
     let handled = false;
     // Copy: an interrupt takes its wait out of pendingWaits.
