@@ -10,7 +10,7 @@
  */
 import { host } from '../scheduler/host.js';
 import { fileURLToPath } from 'node:url';
-import { resourceCounts, type TraceEvent } from '../scheduler/loop.js';
+import { resourceCounts, type FailureKind, type TraceEvent } from '../scheduler/loop.js';
 import { DfsStrategy } from './dfs.js';
 import { DistinctCounter, hashChoices } from './distinct.js';
 import { resolveOptions, type ExploreOptions, type Resolved } from './options.js';
@@ -25,16 +25,7 @@ import { FLAG_CONTEXT, FLAG_FAKE_TIMERS, decodeToken, encodeToken } from './toke
 
 export type { TraceEvent } from '../scheduler/loop.js';
 
-/** What went wrong in a failing schedule. */
-export type FailureKind =
-  | 'error'
-  | 'deadlock'
-  | 'leak'
-  | 'unhandled'
-  | 'step-limit'
-  | 'lock-order'
-  | 'uncontrolled'
-  | 'nondeterministic';
+export type { FailureKind } from '../scheduler/loop.js';
 
 /** A failing schedule, with everything needed to understand and replay it. */
 export interface Failure {

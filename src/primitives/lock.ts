@@ -11,7 +11,7 @@
 import { InvalidStateError, invariant } from '../scheduler/errors.js';
 import type { TaskImpl } from '../scheduler/task.js';
 import { ParkingLot } from './parking-lot.js';
-import { Resource, type PrimitiveOptions } from './resource.js';
+import { Resource, exclusive, type PrimitiveOptions } from './resource.js';
 
 /**
  * A mutual-exclusion lock (asyncio.Lock). Waiters acquire it in FIFO order.
@@ -79,13 +79,8 @@ export class Lock extends Resource {
   }
 
   /** Runs `fn` holding the lock, releasing it however `fn` ends. */
-  async runExclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  runExclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    return exclusive(this, fn);
   }
 
   holders(): readonly TaskImpl[] {

@@ -10,6 +10,7 @@
  * Invariants: `unfinished >= qsize()`; getters wait only while empty (or until they re-check).
  */
 import { InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, show } from '../scheduler/errors.js';
+import { Heap } from '../scheduler/heap.js';
 import { ParkingLot } from './parking-lot.js';
 import { Resource, type PrimitiveOptions } from './resource.js';
 
@@ -247,9 +248,8 @@ function defaultCompare(a: unknown, b: unknown): number {
  */
 export class PriorityQueue<T> extends Queue<T> {
   override readonly kind: string = 'PriorityQueue';
-  readonly #compare: Compare<T>;
   #seq = 0;
-  #entries: { item: T; seq: number }[] = [];
+  readonly #heap: Heap<{ item: T; seq: number }>;
 
   /**
    * @param compare ordering of items. @defaultValue `<` on the items
@@ -258,54 +258,27 @@ export class PriorityQueue<T> extends Queue<T> {
   constructor(maxsize = 0, compare?: Compare<T> | PrimitiveOptions, options?: PrimitiveOptions) {
     const cmp = typeof compare === 'function' ? (compare as Compare<T>) : undefined;
     super(maxsize, cmp === undefined && compare !== undefined ? (compare as PrimitiveOptions) : options);
-    this.#compare = cmp ?? (defaultCompare as Compare<T>);
+    const order = cmp ?? (defaultCompare as Compare<T>);
+    // Equal items leave in insertion order: ties are broken by sequence number.
+    this.#heap = new Heap((a, b) => {
+      const c = order(a.item, b.item);
+      return c < 0 || (c === 0 && a.seq < b.seq);
+    });
   }
 
-  #before(a: { item: T; seq: number }, b: { item: T; seq: number }): boolean {
-    const c = this.#compare(a.item, b.item);
-    return c < 0 || (c === 0 && a.seq < b.seq);
-  }
-
-  // The base class keeps a count of items in `items`; the heap lives in #entries.
+  // The base class counts items in `items`; the order lives in the heap.
   protected override insert(items: T[], item: T): void {
     items.push(item);
-    const heap = this.#entries;
-    const entry = { item, seq: this.#seq++ };
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.#before(entry, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = entry;
+    this.#heap.push({ item, seq: this.#seq++ });
   }
 
   protected override take(items: T[], head: number): { item: T; head: number } {
     items.pop();
-    const heap = this.#entries;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      let i = 0;
-      const n = heap.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && this.#before(heap[r]!, heap[l]!) ? r : l;
-        if (!this.#before(heap[c]!, last)) break;
-        heap[i] = heap[c]!;
-        i = c;
-      }
-      heap[i] = last;
-    }
-    return { item: top.item, head };
+    return { item: this.#heap.pop()!.item, head };
   }
 
   override abandon(): void {
     super.abandon();
-    this.#entries = [];
+    this.#heap.clear();
   }
 }

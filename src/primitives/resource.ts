@@ -73,3 +73,13 @@ export abstract class Resource implements Bindable {
     if (loop.virtual) this.rebound();
   }
 }
+
+/** Runs `fn` between `acquire()` and `release()`, releasing however `fn` ends. */
+export async function exclusive<T>(lock: { acquire(): Promise<unknown>; release(): void }, fn: () => Promise<T> | T): Promise<T> {
+  await lock.acquire();
+  try {
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}

@@ -9,7 +9,7 @@
 import { InvalidStateError, invariant, show } from '../scheduler/errors.js';
 import type { TaskImpl } from '../scheduler/task.js';
 import { ParkingLot } from './parking-lot.js';
-import { Resource, type PrimitiveOptions } from './resource.js';
+import { Resource, exclusive, type PrimitiveOptions } from './resource.js';
 
 function checkPermits(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
@@ -94,13 +94,8 @@ export class Semaphore extends Resource {
   protected checkRelease(_value: number, _initial: number): void {}
 
   /** Runs `fn` holding a permit, releasing it however `fn` ends. */
-  async runExclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  runExclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    return exclusive(this, fn);
   }
 
   holders(): readonly TaskImpl[] {

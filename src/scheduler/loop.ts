@@ -45,6 +45,7 @@ export interface Chooser {
   choose(candidates: readonly number[], step: number): number;
 }
 
+/** What went wrong in a failing schedule. */
 export type FailureKind =
   | 'error'
   | 'deadlock'
@@ -222,30 +223,17 @@ export class VirtualLoop implements Scheduler {
 
   checkpoint(task: TaskImpl, op: string, target?: Target): Promise<void> {
     if (this.#ended) return NEVER;
-    const wait = new Wait(task, op, target);
-    const cancel = task.takeCancel();
-    if (cancel !== undefined) {
-      wait.ok = false;
-      wait.value = cancel;
-    }
-    wait.state = READY;
+    const wait = Wait.open(task, op, target, undefined, true);
     this.#pushReady(wait);
     this.#signal(task);
     return wait.promise as Promise<void>;
   }
 
   park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
-    const wait = new Wait(task, op, target, interrupt);
-    if (this.#ended) return wait;
-    const cancel = task.takeCancel();
-    if (cancel !== undefined) {
-      wait.ok = false;
-      wait.value = cancel;
-      wait.state = READY;
-      this.#pushReady(wait);
-    } else {
-      task.pendingWaits.push(wait);
-    }
+    // A run that ended parks nobody: the wait never settles.
+    if (this.#ended) return new Wait(task, op, target, interrupt);
+    const wait = Wait.open(task, op, target, interrupt, false);
+    if (wait.state === READY) this.#pushReady(wait);
     this.#signal(task);
     return wait;
   }
@@ -259,13 +247,7 @@ export class VirtualLoop implements Scheduler {
   }
 
   #settle(wait: Wait, ok: boolean, value: unknown): void {
-    if (wait.state !== PENDING || this.#ended) return;
-    const pending = wait.task.pendingWaits;
-    const i = pending.indexOf(wait);
-    if (i >= 0) pending.splice(i, 1);
-    wait.ok = ok;
-    wait.value = value;
-    wait.state = READY;
+    if (this.#ended || !wait.settle(ok, value)) return;
     if (wait.io) {
       const j = this.#io.indexOf(wait);
       if (j >= 0) this.#io.splice(j, 1);

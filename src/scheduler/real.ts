@@ -9,7 +9,7 @@
 import { host } from './host.js';
 import { realContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { TaskImpl } from './task.js';
-import { PENDING, Wait, type Target } from './wait.js';
+import { PENDING, READY, Wait, type Target } from './wait.js';
 
 class RealLoop implements Scheduler {
   readonly virtual = false;
@@ -33,34 +33,17 @@ class RealLoop implements Scheduler {
   }
 
   park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
-    const wait = new Wait(task, op, target, interrupt);
-    const cancel = task.takeCancel();
-    if (cancel !== undefined) {
-      wait.ok = false;
-      wait.value = cancel;
-      wait.deliver();
-    } else {
-      task.pendingWaits.push(wait);
-    }
+    const wait = Wait.open(task, op, target, interrupt, false);
+    if (wait.state === READY) wait.deliver();
     return wait;
   }
 
   wake(wait: Wait, value: unknown): void {
-    this.#settle(wait, true, value);
+    if (wait.settle(true, value)) wait.deliver();
   }
 
   fail(wait: Wait, error: unknown): void {
-    this.#settle(wait, false, error);
-  }
-
-  #settle(wait: Wait, ok: boolean, value: unknown): void {
-    if (wait.state !== PENDING) return;
-    const pending = wait.task.pendingWaits;
-    const i = pending.indexOf(wait);
-    if (i >= 0) pending.splice(i, 1);
-    wait.ok = ok;
-    wait.value = value;
-    wait.deliver();
+    if (wait.settle(false, error)) wait.deliver();
   }
 
   sleep(task: TaskImpl, ms: number): Promise<void> {

@@ -2,10 +2,11 @@
  * Virtual timers in a total order `(deadline, sequence)`: equal deadlines fire in creation
  * order, so time never introduces a tie the strategy did not choose.
  *
- * A binary min-heap: O(log n) insert and pop; cancellation is lazy (a cancelled timer stays in
- * the heap until it reaches the top), so cancel is O(1).
+ * A binary heap: O(log n) insert and pop; cancellation is lazy (a cancelled timer stays in the
+ * heap until it reaches the top), so cancel is O(1).
  */
 import type { TimerHandle } from './context.js';
+import { Heap } from './heap.js';
 
 export class Timer implements TimerHandle {
   cancelled = false;
@@ -25,38 +26,28 @@ export class Timer implements TimerHandle {
   }
 }
 
-function before(a: Timer, b: Timer): boolean {
-  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
-}
-
 export class TimerHeap {
-  readonly #heap: Timer[] = [];
+  readonly #heap = new Heap<Timer>((a, b) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq));
   #seq = 0;
 
   get size(): number {
-    return this.#heap.length;
+    return this.#heap.size;
   }
 
   add(deadline: number, fire: () => void, daemon = false): Timer {
     const timer = new Timer(deadline, this.#seq++, fire, daemon);
-    const heap = this.#heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!before(timer, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = timer;
+    this.#heap.push(timer);
     return timer;
   }
 
   /** The earliest live timer, dropping cancelled ones on the way. */
   peek(): Timer | undefined {
-    while (this.#heap.length > 0 && this.#heap[0]!.cancelled) this.pop();
-    return this.#heap[0];
+    let top = this.#heap.peek();
+    while (top !== undefined && top.cancelled) {
+      this.#heap.pop();
+      top = this.#heap.peek();
+    }
+    return top;
   }
 
   /** True when every live timer is a background one. */
@@ -65,22 +56,6 @@ export class TimerHeap {
   }
 
   pop(): Timer | undefined {
-    const heap = this.#heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
-    let i = 0;
-    const n = heap.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && before(heap[r]!, heap[l]!) ? r : l;
-      if (!before(heap[c]!, last)) break;
-      heap[i] = heap[c]!;
-      i = c;
-    }
-    heap[i] = last;
-    return top;
+    return this.#heap.pop();
   }
 }

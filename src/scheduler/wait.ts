@@ -85,6 +85,38 @@ export class Wait {
     };
   }
 
+  /**
+   * Opens a wait for `task`: pending (registered in the task's `pendingWaits`), or already
+   * `READY` when `ready` (a bare scheduling point). A cancel the task remembers is taken here:
+   * the wait is then `READY` with the `CancelledError`.
+   */
+  static open(task: TaskImpl, op: string, target: Target | undefined, interrupt: Interrupt | undefined, ready: boolean): Wait {
+    const wait = new Wait(task, op, target, interrupt);
+    const cancel = task.takeCancel();
+    if (cancel !== undefined) {
+      wait.ok = false;
+      wait.value = cancel;
+      wait.state = READY;
+    } else if (ready) {
+      wait.state = READY;
+    } else {
+      task.pendingWaits.push(wait);
+    }
+    return wait;
+  }
+
+  /** Gives a pending wait its outcome (state `READY`); false if it already had one. */
+  settle(ok: boolean, value: unknown): boolean {
+    if (this.state !== PENDING) return false;
+    const pending = this.task.pendingWaits;
+    const i = pending.indexOf(this);
+    if (i >= 0) pending.splice(i, 1);
+    this.ok = ok;
+    this.value = value;
+    this.state = READY;
+    return true;
+  }
+
   /** Releases the waiting task's continuation with the outcome (a `RESUME` wait). */
   deliver(): void {
     this.state = DONE;
