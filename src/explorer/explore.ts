@@ -307,8 +307,8 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     if (!o.runsGiven) return report();
   }
 
-  for (let i = 0; i < o.runs; i++) {
-    if (host.now() - started >= o.timeLimit) break;
+  for (let i = 0, t = started; i < o.runs; i++) {
+    if (t - started >= o.timeLimit) break;
     if (!strategy.beginRun(i)) {
       exhausted = true;
       break;
@@ -331,7 +331,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
       failingIndex = i;
       break;
     }
-    const t = host.now();
+    t = host.now();
     if (t - lastYield >= 50) {
       lastYield = t;
       o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: t - started });

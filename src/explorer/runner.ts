@@ -58,29 +58,36 @@ async function start(loop: VirtualLoop, program: () => Promise<unknown> | unknow
  * Runs `program` once, choosing with `chooser`. With `config.trace` the trace is materialised
  * at once (before another run rebinds the primitives whose names it holds).
  */
-export async function runSchedule(program: () => Promise<unknown> | unknown, chooser: Chooser, config: LoopConfig): Promise<ScheduleResult> {
+export function runSchedule(program: () => Promise<unknown> | unknown, chooser: Chooser, config: LoopConfig): Promise<ScheduleResult> {
+  // Plain promise chaining rather than async/await: a search runs this once per schedule.
   const gate = enterGate();
-  if (gate !== undefined) await gate;
-  try {
-    let loop = new VirtualLoop(config, chooser);
-    let end = await start(loop, program, config);
-    if (end.kind === 'restart') {
-      const prefix = loop.choices.slice();
-      loop = new VirtualLoop({ ...config, direct: false }, new ReplayChooser(prefix, false, chooser));
-      end = await start(loop, program, config);
-      if (end.kind === 'restart') end = { kind: 'error', error: new Error('interleave internal error: a context-mode run asked to restart') };
-    }
-    return {
-      end,
-      choices: loop.choices,
-      steps: loop.steps,
-      time: loop.time,
-      preemptions: loop.preemptions,
-      direct: loop.direct,
-      fakeTimers: config.fakeTimers === true,
-      trace: config.trace ? loop.trace() : undefined,
-    };
-  } finally {
-    leaveGate();
-  }
+  if (gate !== undefined) return gate.then(() => gated(program, chooser, config));
+  return gated(program, chooser, config);
+}
+
+function gated(program: () => Promise<unknown> | unknown, chooser: Chooser, config: LoopConfig): Promise<ScheduleResult> {
+  const loop = new VirtualLoop(config, chooser);
+  return start(loop, program, config)
+    .then((end) => {
+      if (end.kind !== 'restart') return resultOf(loop, end, config);
+      // Replay the same choices with AsyncLocalStorage attribution (see scheduler/context.ts).
+      const again = new VirtualLoop({ ...config, direct: false }, new ReplayChooser(loop.choices.slice(), false, chooser));
+      return start(again, program, config).then((end2) =>
+        resultOf(again, end2.kind === 'restart' ? { kind: 'error', error: new Error('interleave internal error: a context-mode run asked to restart') } : end2, config),
+      );
+    })
+    .finally(leaveGate);
+}
+
+function resultOf(loop: VirtualLoop, end: RunEnd, config: LoopConfig): ScheduleResult {
+  return {
+    end,
+    choices: loop.choices,
+    steps: loop.steps,
+    time: loop.time,
+    preemptions: loop.preemptions,
+    direct: loop.direct,
+    fakeTimers: config.fakeTimers === true,
+    trace: config.trace ? loop.trace() : undefined,
+  };
 }

@@ -584,6 +584,17 @@ export class VirtualLoop implements Scheduler {
     }
     const detect = this.#config.detect;
     const root = this.tasks[0]!;
+    // The common ending, checked without allocating: the program finished, every task is done,
+    // and no failure went unobserved.
+    let clean = root.done();
+    for (let i = 1; clean && i < this.tasks.length; i++) {
+      const t = this.tasks[i]!;
+      if (!t.done() || (t.outcome === 'error' && !t.retrieved)) clean = false;
+    }
+    if (clean && !intervals) {
+      this.#end({ kind: 'ok' });
+      return;
+    }
     if (detect.unhandled) {
       const lost = this.tasks.filter((t) => t.outcome === 'error' && !t.retrieved);
       if (lost.length > 0) {

@@ -26,8 +26,12 @@ export class Timer implements TimerHandle {
   }
 }
 
+function before(a: Timer, b: Timer): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+}
+
 export class TimerHeap {
-  readonly #heap = new Heap<Timer>((a, b) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq));
+  readonly #heap = new Heap<Timer>(before);
   #seq = 0;
 
   get size(): number {
