@@ -13,6 +13,8 @@ export interface BlockedTask {
   /** `Lock 'b' (held by Task-2)`, `an unknown promise`, … */
   waitsOn: string[];
   holders: TaskImpl[];
+  /** For each holder, the label of what it holds that this task waits on. */
+  via: string[];
 }
 
 export function blockedTasks(tasks: readonly TaskImpl[]): BlockedTask[] {
@@ -21,25 +23,37 @@ export function blockedTasks(tasks: readonly TaskImpl[]): BlockedTask[] {
     if (task.done()) continue;
     const waitsOn: string[] = [];
     const holders: TaskImpl[] = [];
+    const via: string[] = [];
     for (const wait of task.pendingWaits) {
       const target = wait.target;
       const held = target?.holders?.() ?? [];
-      for (const h of held) if (!holders.includes(h)) holders.push(h);
+      for (const h of held) {
+        if (holders.includes(h)) continue;
+        holders.push(h);
+        via.push(target === h ? '' : (target?.label ?? ''));
+      }
       const what = target !== undefined ? String(target) : wait.op === 'sleep' ? 'a timer' : `'${wait.op}'`;
-      const by = held.length > 0 ? ` held by ${held.map((h) => h.name).join(', ')}` : '';
+      const by = held.length > 0 ? ` held by ${held.map((h) => (h.done() ? `${h.name} (which has finished without releasing it)` : h.name)).join(', ')}` : '';
       waitsOn.push(`${wait.op} on ${what}${by}`);
     }
     if (task.unknown) waitsOn.push('a promise interleave does not control (not settled by any task, timer or controlled call)');
     if (waitsOn.length === 0) waitsOn.push(task.started() ? 'nothing interleave can see' : 'its first step');
-    out.push({ task, waitsOn, holders });
+    out.push({ task, waitsOn, holders, via });
   }
   return out;
 }
 
-/** The first wait-for cycle, as task names closing on the first (`[A, B, A]`), or undefined. */
+/**
+ * The first wait-for cycle, as task names and what each waits on, closing on the first
+ * (`[A, Lock 'b', B, Lock 'a', A]`), or undefined.
+ */
 export function findCycle(blocked: readonly BlockedTask[]): string[] | undefined {
   const edges = new Map<TaskImpl, TaskImpl[]>();
-  for (const b of blocked) edges.set(b.task, b.holders);
+  const labels = new Map<TaskImpl, Map<TaskImpl, string>>();
+  for (const b of blocked) {
+    edges.set(b.task, b.holders);
+    labels.set(b.task, new Map(b.holders.map((h, i) => [h, b.via[i] ?? ''])));
+  }
   const state = new Map<TaskImpl, 1 | 2>();
   const path: TaskImpl[] = [];
   const visit = (t: TaskImpl): TaskImpl[] | undefined => {
@@ -60,7 +74,16 @@ export function findCycle(blocked: readonly BlockedTask[]): string[] | undefined
   for (const b of blocked) {
     if (state.has(b.task)) continue;
     const cycle = visit(b.task);
-    if (cycle) return cycle.map((t) => t.name);
+    if (cycle) {
+      const out: string[] = [];
+      cycle.forEach((t, i) => {
+        out.push(t.name);
+        const next = cycle[i + 1];
+        const via = next === undefined ? '' : (labels.get(t)?.get(next) ?? '');
+        if (via !== '') out.push(`'${via}'`);
+      });
+      return out;
+    }
   }
   return undefined;
 }

@@ -222,4 +222,33 @@ describe('Barrier under the explorer', () => {
     expect(report.failure?.message).toBeUndefined();
     expect(report.ok).toBe(true);
   });
+
+  it('an abort racing with the last arrival never strands a waiter: each gets an index or BrokenBarrierError', async () => {
+    const report = await check(
+      async () => {
+        const barrier = new Barrier(2, { name: 'race' });
+        const party = () =>
+          spawn(async () => {
+            try {
+              return await barrier.wait();
+            } catch (error) {
+              if (error instanceof BrokenBarrierError) return 'broken';
+              throw error;
+            }
+          });
+        const a = party();
+        const b = party();
+        const aborter = spawn(() => barrier.abort());
+        const results = await gather(a, b, aborter);
+        const [ra, rb] = results;
+        if (ra !== 'broken' && rb !== 'broken' && [ra, rb].sort().join() !== '0,1') {
+          throw new Error(`indices ${String(ra)}, ${String(rb)}`);
+        }
+        if (!barrier.broken) throw new Error('abort did not leave the barrier broken');
+      },
+      { runs: 300, seed: 10 },
+    );
+    expect(report.failure?.message).toBeUndefined();
+    expect(report.ok).toBe(true);
+  });
 });

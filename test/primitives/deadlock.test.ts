@@ -3,7 +3,7 @@
  * named tasks and locks in the report, the wait-for cycle, and waits that are not cycles.
  */
 import { describe, it, expect } from 'vitest';
-import { DeadlockError, Event, Lock, Queue, Semaphore, check, gather, replay, run, spawn, yieldNow } from 'interleave';
+import { Condition, DeadlockError, Event, Lock, Queue, Semaphore, check, gather, replay, run, spawn, yieldNow } from 'interleave';
 
 function inversion() {
   return async (): Promise<void> => {
@@ -49,7 +49,10 @@ describe('deadlock reports', () => {
     expect(message).toContain('worker-left');
     expect(message).toContain('worker-right');
     expect(message).toMatch(/wait-for cycle/i);
-    expect(message).toMatch(/worker-left -> worker-right -> worker-left|worker-right -> worker-left -> worker-right/);
+    // The cycle names the tasks and, between them, the lock each waits on.
+    expect(message).toMatch(
+      /worker-left -> 'beta-lock' -> worker-right -> 'alpha-lock' -> worker-left|worker-right -> 'alpha-lock' -> worker-left -> 'beta-lock' -> worker-right/,
+    );
     // Each task is shown waiting on the lock the other holds.
     const error = (report.failure!.error as Error).message;
     expect(error).toMatch(/worker-left[^\n]*beta-lock[^\n]*held by worker-right/);
@@ -132,5 +135,16 @@ describe('deadlock reports', () => {
     const error = (report.failure!.error as Error).message;
     const cycleLine = error.split('\n').find((l) => /wait-for cycle/.test(l)) ?? '';
     for (const name of ['phil-0', 'phil-1', 'phil-2']) expect(cycleLine).toContain(name);
+  });
+
+  it('a Condition waiter nobody notifies is a deadlock naming the condition and the task', async () => {
+    const result = await run(async () => {
+      const cond = new Condition(undefined, { name: 'no-news' });
+      await spawn(() => cond.runExclusive(() => cond.wait()), { name: 'listener' });
+    });
+    expect(result.ok).toBe(false);
+    expect(result.failure?.kind).toBe('deadlock');
+    expect(result.failure?.message).toContain('no-news');
+    expect(result.failure?.message).toContain('listener');
   });
 });

@@ -186,4 +186,20 @@ describe('module-level primitives left busy fail the next run', () => {
     expect((report.failure?.error as Error).message).toBe('boom inside the critical section');
     expect(report.failure?.message).toContain('boom inside the critical section');
   });
+
+  it('a run that failed does not poison the next one: its module-level primitives are reset', async () => {
+    const lock = new Lock({ name: 'reset-after-failure' });
+    const failed = await run(async () => {
+      await lock.acquire();
+      throw new Error('fails while holding');
+    });
+    expect(failed.ok).toBe(false);
+    expect((failed.failure?.error as Error).message).toBe('fails while holding');
+    const next = await run(async () => {
+      await lock.runExclusive(() => yieldNow());
+    });
+    expect(next.failure?.message).toBeUndefined();
+    expect(next.ok).toBe(true);
+    expect(lock.locked()).toBe(false);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import {
+  Barrier,
   BoundedSemaphore,
   CancelledError,
   Condition,
@@ -157,5 +158,33 @@ describe('primitives outside any run', () => {
     await c;
     expect(log).toEqual(['c']);
     expect(lock.locked()).toBe(false);
+  }, FAST);
+
+  it('a Condition between a spawned task and plain code: the lock check tells them apart', async () => {
+    const cond = new Condition(undefined, { name: 'real-cv' });
+    let ready = false;
+    const waiter = spawn(() =>
+      cond.runExclusive(async () => {
+        await cond.waitFor(() => ready);
+        return 'woke';
+      }),
+    );
+    await yieldNow();
+    // The spawned task waits; plain code does not hold the lock and may not notify.
+    expect(() => cond.notify()).toThrow(InvalidStateError);
+    await cond.runExclusive(() => {
+      ready = true;
+      cond.notify();
+    });
+    expect(await waiter).toBe('woke');
+    expect(cond.locked()).toBe(false);
+  }, FAST);
+
+  it('a Barrier releases spawned tasks together outside a run', async () => {
+    const barrier = new Barrier(3);
+    const tasks = [0, 1, 2].map(() => spawn(() => barrier.wait()));
+    const indices = await Promise.all(tasks.map((t) => Promise.resolve(t)));
+    expect(indices.slice().sort()).toEqual([0, 1, 2]);
+    expect(barrier.nWaiting).toBe(0);
   }, FAST);
 });

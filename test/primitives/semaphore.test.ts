@@ -272,4 +272,38 @@ describe('Semaphore fairness', () => {
       expect(sem.value).toBe(0);
     });
   });
+
+  it('under the explorer, cancelling holders and waiters never leaks or invents a permit', async () => {
+    const report = await check(
+      async () => {
+        const sem = new Semaphore(2, { name: 'pool' });
+        let inside = 0;
+        const worker = () =>
+          spawn(() =>
+            sem.runExclusive(async () => {
+              inside++;
+              try {
+                if (inside > 2) throw new Error(`${inside} holders of a Semaphore(2)`);
+                await yieldNow();
+              } finally {
+                inside--;
+              }
+            }),
+          );
+        const tasks = [worker(), worker(), worker(), worker()];
+        await yieldNow();
+        tasks[1]!.cancel();
+        await yieldNow();
+        tasks[3]!.cancel();
+        const outcomes = await Promise.allSettled(tasks.map((t) => Promise.resolve(t)));
+        for (const o of outcomes) {
+          if (o.status === 'rejected' && !(o.reason instanceof CancelledError)) throw o.reason;
+        }
+        if (sem.value !== 2 || sem.locked()) throw new Error(`left ${String(sem)}`);
+      },
+      { runs: 300, seed: 14 },
+    );
+    expect(report.failure?.message).toBeUndefined();
+    expect(report.ok).toBe(true);
+  });
 });
