@@ -88,13 +88,15 @@ export type Program = () => Promise<void> | void;
  * ```
  */
 export class InterleavingFailure extends Error {
-  readonly report: ExploreReport;
-  readonly failure: Failure;
+  declare readonly report: ExploreReport;
+  declare readonly failure: Failure;
   constructor(report: ExploreReport, failure: Failure) {
     super(failure.message, { cause: failure.error });
     this.name = 'InterleavingFailure';
-    this.report = report;
-    this.failure = failure;
+    // Not enumerable: test runners print an error's own fields, and the message already says it all.
+    Object.defineProperty(this, 'report', { value: report, enumerable: false });
+    Object.defineProperty(this, 'failure', { value: failure, enumerable: false });
+    Object.defineProperty(this, 'cause', { value: failure.error, enumerable: false, writable: true, configurable: true });
   }
 }
 
@@ -303,7 +305,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     const r = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
     runs++;
     distinct.add(hashChoices(r.choices));
-    if (r.end.kind !== 'ok') return report(failureOf(r, o, 0, false));
+    if (r.end.kind !== 'ok') return report(failureOf(r, { testName: o.testName }, 0, false));
     if (!o.runsGiven) return report();
   }
 

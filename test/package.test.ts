@@ -1,0 +1,49 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/** The built package, imported by its name from plain node, as users and the examples do. */
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+describe('package', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root });
+  }, 120_000);
+
+  it('plain node imports `interleave` from dist and finds a race', () => {
+    const script = `
+      import { check, spawn, gather, yieldNow, Shared } from 'interleave';
+      const report = await check(async () => {
+        const c = new Shared(0);
+        const inc = async () => { const v = c.get(); await yieldNow(); c.set(v + 1); };
+        await gather(spawn(inc), spawn(inc));
+        if (c.get() !== 2) throw new Error('lost update');
+      }, { runs: 100, seed: 1 });
+      console.log(JSON.stringify({ ok: report.ok, kind: report.failure?.kind, token: report.failure?.token }));
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    const out = JSON.parse(child.stdout) as { ok: boolean; kind: string; token: string };
+    expect(out.ok).toBe(false);
+    expect(out.kind).toBe('error');
+    expect(out.token).toMatch(/^v1\./);
+  });
+
+  it('exports map: types first, the vitest entry, package.json; declarations are emitted', () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+      type: string;
+      exports: Record<string, Record<string, string> | string>;
+      engines: { node: string };
+    };
+    expect(pkg.type).toBe('module');
+    expect(Object.keys(pkg.exports['.'] as object)[0]).toBe('types');
+    expect(Object.keys(pkg.exports['./vitest'] as object)[0]).toBe('types');
+    expect(pkg.exports['./package.json']).toBe('./package.json');
+    expect(pkg.engines.node).toBe('>=20');
+    const dts = readFileSync(`${root}dist/index.d.ts`, 'utf8');
+    for (const name of ['explore', 'check', 'replay', 'run', 'spawn', 'Lock', 'Queue', 'Shared', 'interleavings', 'scenario', 'controlled']) {
+      expect(dts).toContain(name);
+    }
+  });
+});
