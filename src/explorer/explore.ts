@@ -8,6 +8,7 @@
  * schedule only a 53-bit hash is kept (see distinct.ts), and traces are materialised only for
  * failures.
  */
+import { currentTask } from '../scheduler/context.js';
 import { host } from '../scheduler/host.js';
 import { fileURLToPath } from 'node:url';
 import { resourceCounts, type FailureKind, type TraceEvent } from '../scheduler/loop.js';
@@ -274,6 +275,13 @@ async function shrink(program: Program, failing: ScheduleResult, o: Resolved): P
   return best;
 }
 
+/** Runs are serialised: a search started from inside a run would wait for itself. */
+function notNested(what: string): void {
+  if (currentTask()?.loop.virtual === true) {
+    throw new Error(`${what}() was called inside a controlled run: explorations can't nest; call it from the test, outside the program`);
+  }
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => host.setImmediate(resolve));
 }
@@ -377,6 +385,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
  */
 export async function check(program: Program, options?: ExploreOptions): Promise<ExploreReport> {
   const o = resolveOptions(options, program);
+  notNested('check');
   return search(program, o);
 }
 
@@ -432,6 +441,7 @@ export function runResultOf(result: ScheduleResult, o: Resolved): RunResult {
  */
 export async function replay(program: Program, token: string, options?: RunOptions): Promise<RunResult> {
   const o = runOptions(options, program);
+  notNested('replay');
   const schedule = decodeToken(token);
   const result = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
   return runResultOf(result, o);
@@ -450,6 +460,7 @@ export async function replay(program: Program, token: string, options?: RunOptio
  */
 export async function run(program: Program, options?: RunOptions): Promise<RunResult> {
   const o = runOptions(options, program);
+  notNested('run');
   const fifo = { choose: (): number => 0 };
   const result = await runSchedule(program, fifo, configOf(o, true, true));
   return runResultOf(result, o);
