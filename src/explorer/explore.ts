@@ -28,7 +28,15 @@ export type { TraceEvent } from '../scheduler/loop.js';
 
 export type { FailureKind } from '../scheduler/loop.js';
 
-/** A failing schedule, with everything needed to understand and replay it. */
+/**
+ * A failing schedule, with everything needed to understand and replay it.
+ *
+ * @example
+ * ```ts
+ * const { failure } = await check(program);
+ * if (failure) console.log(failure.kind, failure.token, formatTrace(failure.trace));
+ * ```
+ */
 export interface Failure {
   kind: FailureKind;
   /** The thrown error, or an Error describing the deadlock, leak, limit, … */
@@ -46,7 +54,15 @@ export interface Failure {
   minimized: boolean;
 }
 
-/** The outcome of a search. */
+/**
+ * The outcome of a search.
+ *
+ * @example
+ * ```ts
+ * const report = await check(program, { runs: 5000 });
+ * console.log(report.ok, report.runs, report.distinct, report.seed);
+ * ```
+ */
 export interface ExploreReport {
   ok: boolean;
   /** Schedules run (not counting shrinking). */
@@ -61,7 +77,15 @@ export interface ExploreReport {
   failure?: Failure;
 }
 
-/** The outcome of one schedule (`replay`, `run`). */
+/**
+ * The outcome of one schedule (`replay`, `run`).
+ *
+ * @example
+ * ```ts
+ * const result = await run(program);
+ * console.log(result.ok, result.steps, result.time, result.token);
+ * ```
+ */
 export interface RunResult {
   ok: boolean;
   failure?: Failure;
@@ -72,7 +96,17 @@ export interface RunResult {
   trace: TraceEvent[];
 }
 
-/** A program under test: an async function that builds its state, spawns tasks and checks. */
+/**
+ * A program under test: an async function that builds its state, spawns tasks and checks.
+ *
+ * @example
+ * ```ts
+ * const program: Program = async () => {
+ *   const q = new Queue<number>(1);
+ *   await gather(spawn(() => q.put(1)), spawn(() => q.get()));
+ * };
+ * ```
+ */
 export type Program = () => Promise<void> | void;
 
 /**
@@ -410,7 +444,14 @@ export async function explore(program: Program, options?: ExploreOptions): Promi
   return report;
 }
 
-/** Options of {@link replay} and {@link run}. */
+/**
+ * Options of {@link replay} and {@link run}.
+ *
+ * @example
+ * ```ts
+ * await run(program, { maxSteps: 50_000, fakeTimers: true });
+ * ```
+ */
 export type RunOptions = Pick<ExploreOptions, 'maxSteps' | 'detect' | 'fakeTimers' | 'testName'>;
 
 function runOptions(options: RunOptions | undefined, program: unknown): Resolved {

@@ -36,7 +36,14 @@ export interface Schedule {
   toString(): string;
 }
 
-/** Options of {@link interleavings}. */
+/**
+ * Options of {@link interleavings}.
+ *
+ * @example
+ * ```ts
+ * fc.asyncProperty(interleavings({ maxDecisions: 200, fakeTimers: true }), async (s) => (await s.run(program)).ok);
+ * ```
+ */
 export interface InterleavingsOptions extends RunOptions {
   /** Most decisions a schedule steers before falling back to asyncio's order. @defaultValue 64 */
   maxDecisions?: number;

@@ -7,10 +7,24 @@ import { randomBytes } from 'node:crypto';
 import { show } from '../scheduler/errors.js';
 import type { Detect } from '../scheduler/loop.js';
 
-/** Search strategies; see the README for what each guarantees. */
+/**
+ * Search strategies; see the README for what each guarantees.
+ *
+ * @example
+ * ```ts
+ * await explore(program, { strategy: 'dfs', preemptionBound: 2 });
+ * ```
+ */
 export type StrategyName = 'random' | 'pct' | 'dfs' | 'portfolio';
 
-/** What the explorer treats as a failure. */
+/**
+ * What the explorer treats as a failure.
+ *
+ * @example
+ * ```ts
+ * await explore(program, { detect: { leaks: false, lockOrder: true } });
+ * ```
+ */
 export interface DetectOptions {
   /** No task can run and the program has not finished. @defaultValue true */
   deadlock?: boolean;
@@ -22,7 +36,14 @@ export interface DetectOptions {
   lockOrder?: boolean;
 }
 
-/** Options of {@link explore} and {@link check}. */
+/**
+ * Options of {@link explore} and {@link check}.
+ *
+ * @example
+ * ```ts
+ * await explore(program, { runs: 10_000, timeLimit: 30_000, seed: 'ci-42', maxSteps: 5_000 });
+ * ```
+ */
 export interface ExploreOptions {
   /** The search strategy. @defaultValue 'portfolio' (alternates random and PCT schedules) */
   strategy?: StrategyName;

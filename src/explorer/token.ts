@@ -21,7 +21,14 @@ export interface Schedule {
   choices: number[];
 }
 
-/** A token that cannot be decoded: names the problem and what a token looks like. */
+/**
+ * A token that cannot be decoded: names the problem and what a token looks like.
+ *
+ * @example
+ * ```ts
+ * await replay(program, 'v1.garbled').catch((e) => console.log(e instanceof TokenError)); // true
+ * ```
+ */
 export class TokenError extends TypeError {
   constructor(token: unknown, problem: string) {
     super(`Invalid replay token ${show(token)}: ${problem}. Expected the string printed after "token:" in a failure report, like "v1.AQID…"`);

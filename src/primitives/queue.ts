@@ -228,7 +228,14 @@ export class LifoQueue<T> extends Queue<T> {
   }
 }
 
-/** Orders PriorityQueue items: negative when `a` comes first. */
+/**
+ * Orders PriorityQueue items: negative when `a` comes first.
+ *
+ * @example
+ * ```ts
+ * const byDeadline: Compare<{ due: number }> = (a, b) => a.due - b.due;
+ * ```
+ */
 export type Compare<T> = (a: T, b: T) => number;
 
 function defaultCompare(a: unknown, b: unknown): number {

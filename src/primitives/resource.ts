@@ -12,7 +12,14 @@ import { InvalidStateError, show } from '../scheduler/errors.js';
 import { OUTSIDE } from '../scheduler/real.js';
 import type { TaskImpl } from '../scheduler/task.js';
 
-/** The `{ name }` option every primitive takes last. */
+/**
+ * The `{ name }` option every primitive takes last.
+ *
+ * @example
+ * ```ts
+ * new Lock({ name: 'db' }); new Semaphore(2, { name: 'pool' }); new Queue(10, { name: 'jobs' });
+ * ```
+ */
 export interface PrimitiveOptions {
   /** Name used in traces and deadlock reports. @defaultValue `Kind-N`, numbered per run */
   name?: string;

@@ -10,7 +10,14 @@ import { Future } from './future.js';
 import { OUTSIDE, REAL, realYield } from './real.js';
 import { TaskImpl, isThenable, type Task } from './task.js';
 
-/** Options of {@link spawn} and `TaskGroup.spawn`. */
+/**
+ * Options of {@link spawn} and `TaskGroup.spawn`.
+ *
+ * @example
+ * ```ts
+ * spawn(worker, { name: 'worker-1' }); // shows as worker-1 in traces and reports
+ * ```
+ */
 export interface SpawnOptions {
   /** Name used in traces and reports. @defaultValue `Task-N`, in creation order within a run */
   name?: string;

@@ -45,7 +45,14 @@ export interface Chooser {
   choose(candidates: readonly number[], step: number): number;
 }
 
-/** What went wrong in a failing schedule. */
+/**
+ * What went wrong in a failing schedule.
+ *
+ * @example
+ * ```ts
+ * const kind: FailureKind | undefined = (await check(program)).failure?.kind; // 'deadlock', …
+ * ```
+ */
 export type FailureKind =
   | 'error'
   | 'deadlock'
@@ -86,7 +93,15 @@ export interface LoopConfig {
   fakeTimers?: boolean;
 }
 
-/** One recorded trace event, as materialised for reports. */
+/**
+ * One scheduling decision, or one thing a step did (a read, a release, an end).
+ *
+ * @example
+ * ```ts
+ * // { step: 4, time: 0, task: 'Task-1', op: 'acquire', target: 'db' }
+ * const acquires = result.trace.filter((e) => e.op === 'acquire');
+ * ```
+ */
 export interface TraceEvent {
   step: number;
   time: number;
