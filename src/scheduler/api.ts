@@ -150,15 +150,11 @@ class Gathering extends Future<unknown[]> {
       const f = new Future<unknown>({ name: 'promise' });
       this.#children.push(f);
       f.onDone((child) => this.#childDone(i, child));
-      const me = currentTask();
-      if (me !== undefined) {
-        const wait = this.#loop.watch(me, item, 'promise');
-        // The watch only tells the loop a settlement is on its way; the future carries it.
-        wait.promise?.then(
-          (v) => f.done() || f.resolve(v),
-          (e: unknown) => f.done() || f.reject(e),
-        );
-      }
+      item.then(
+        (v) => f.done() || f.resolve(v),
+        (e: unknown) => f.done() || f.reject(e),
+      );
+      this.#loop.track(item);
     } else {
       this.#results[i] = item;
       this.#left--;

@@ -51,8 +51,8 @@ export interface Scheduler {
   callLater(ms: number, fn: () => void): TimerHandle;
   /** Records a non-blocking operation in the trace (a release, a set, a Shared access). */
   note(task: TaskImpl | undefined, op: string, target: Target | undefined): void;
-  /** Waits for a native promise as a wait the scheduler knows about (timeouts, gather). */
-  watch(task: TaskImpl, promise: PromiseLike<unknown>, op: string): Wait;
+  /** A native promise whose settlement will wake a task (gather): the run is not over before it settles. */
+  track(promise: PromiseLike<unknown>): void;
   /** Completes a controlled call: the task continues with `outcome` when chosen. */
   io(task: TaskImpl, outcome: Promise<unknown>, label: string): Promise<unknown>;
   /** A task ended: wake whoever waits for it. */
@@ -80,7 +80,10 @@ export const active: { loop: (Scheduler & { readonly direct: boolean; readonly c
 
 /** The task whose code is running now, or undefined outside any task. */
 export function currentTask(): TaskImpl | undefined {
+  // A real-mode task is known for sure, even while a controlled run is active.
+  const real = realContext.getStore();
+  if (real !== undefined) return real;
   const loop = active.loop;
   if (loop !== undefined && loop.direct && loop.current !== undefined) return loop.current;
-  return runContext.getStore() ?? realContext.getStore();
+  return runContext.getStore();
 }

@@ -29,7 +29,7 @@ import { host } from './host.js';
 import { active, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { blockedTasks, describeBlocked } from './deadlock.js';
 import { DeadlockError, InternalError, invariant } from './errors.js';
-import { TaskImpl, interruptWait } from './task.js';
+import { TaskImpl } from './task.js';
 import { TimerHeap } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
 
@@ -210,7 +210,9 @@ export class VirtualLoop implements Scheduler {
     active.loop = this;
     this.#baseline = this.#config.baseline ?? resourceCounts();
     this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
-    this.#step();
+    // The first decision is a microtask too: the caller's synchronous code (another check()
+    // started in the same Promise.all, say) must not run as if it were the program.
+    this.#queue();
     return this.done;
   }
 
@@ -302,24 +304,17 @@ export class VirtualLoop implements Scheduler {
     this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target);
   }
 
-  watch(task: TaskImpl, promise: PromiseLike<unknown>, op: string): Wait {
-    const wait = this.park(task, op);
-    if (wait.state !== PENDING) return wait;
+  track(promise: PromiseLike<unknown>): void {
+    if (this.#ended) return;
     this.#inflight++;
-    const settled = (ok: boolean, value: unknown): void => {
+    const settled = (): void => {
       this.#inflight--;
-      if (ok) this.wake(wait, value);
-      else this.fail(wait, value);
       if (this.#idle && !this.#ended) {
         this.#idle = false;
         this.#queue();
       }
     };
-    promise.then(
-      (value) => settled(true, value),
-      (error: unknown) => settled(false, error),
-    );
-    return wait;
+    promise.then(settled, settled);
   }
 
   io(task: TaskImpl, outcome: Promise<unknown>, label: string): Promise<unknown> {
@@ -624,7 +619,7 @@ export class VirtualLoop implements Scheduler {
     }
     const blocked = blockedTasks(this.tasks);
     if (!root.done()) {
-      if (this.#resourcesGrew() && blocked.some((b) => b.task.unknown || b.task.pendingWaits.some((w) => w.op === 'promise'))) {
+      if ((this.#inflight > 0 || blocked.some((b) => b.task.unknown)) && this.#resourcesGrew()) {
         const names = blocked.filter((b) => b.task.unknown).map((b) => `'${b.task.name}'`);
         this.#end({
           kind: 'uncontrolled',
@@ -665,6 +660,7 @@ export class VirtualLoop implements Scheduler {
   #end(end: RunEnd): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.current = undefined;
     if (active.loop === this) active.loop = undefined;
     // A run that failed or was restarted leaves its primitives as the failure found them; that
     // state belongs to no later run (the explorer's own replays of the schedule included).
@@ -692,4 +688,3 @@ export class VirtualLoop implements Scheduler {
   }
 }
 
-export { interruptWait };

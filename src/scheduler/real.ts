@@ -62,14 +62,7 @@ class RealLoop implements Scheduler {
 
   note(): void {}
 
-  watch(task: TaskImpl, promise: PromiseLike<unknown>, op: string): Wait {
-    const wait = this.park(task, op);
-    promise.then(
-      (value) => this.wake(wait, value),
-      (error: unknown) => this.fail(wait, error),
-    );
-    return wait;
-  }
+  track(): void {}
 
   io(_task: TaskImpl, outcome: Promise<unknown>): Promise<unknown> {
     return outcome;

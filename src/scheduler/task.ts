@@ -218,14 +218,6 @@ export class TaskImpl<T = unknown> implements Task<T> {
     })) as Promise<T>;
   }
 
-  /** Stops watching for `wait` (its awaiter was cancelled and gave up). */
-  unwatch(wait: Wait): void {
-    const watchers = this.#watchers;
-    if (watchers === undefined) return;
-    const i = watchers.indexOf(wait);
-    if (i >= 0) watchers.splice(i, 1);
-  }
-
   get label(): string {
     return this.name;
   }

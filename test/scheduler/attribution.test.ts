@@ -131,6 +131,31 @@ describe('controlled calls', () => {
   });
 });
 
+describe('code outside the run while it executes', () => {
+  it('a real-mode task interleaving with an exploration stays on the real event loop', async () => {
+    const realLock = new Lock({ name: 'real-lock' });
+    const realWork = spawn(async () => {
+      for (let i = 0; i < 200; i++) {
+        await realLock.acquire();
+        await Promise.resolve();
+        realLock.release();
+        await Promise.resolve();
+      }
+      return 'done';
+    });
+    const report = await check(async () => {
+      const c = new Shared(0);
+      const lock = new Lock();
+      const inc = () => lock.runExclusive(async () => { const v = c.get(); await yieldNow(); c.set(v + 1); });
+      await gather(spawn(inc), spawn(inc));
+      if (c.get() !== 2) throw new Error('lost update');
+    }, { runs: 100, seed: 1 });
+    expect(report.failure?.message).toBeUndefined();
+    expect(await realWork).toBe('done');
+    expect(realLock.locked()).toBe(false);
+  });
+});
+
 describe('two explorations at once', () => {
   it('do not corrupt each other', async () => {
     const shared = new Lock({ name: 'module-level' });
