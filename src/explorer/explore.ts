@@ -10,7 +10,6 @@
  */
 import { currentTask } from '../scheduler/context.js';
 import { host } from '../scheduler/host.js';
-import { fileURLToPath } from 'node:url';
 import { resourceCounts, type FailureKind, type TraceEvent } from '../scheduler/loop.js';
 import { DfsStrategy } from './dfs.js';
 import { DistinctCounter, hashChoices } from './distinct.js';
@@ -18,8 +17,9 @@ import { resolveOptions, type ExploreOptions, type Resolved } from './options.js
 import { PctStrategy } from './pct.js';
 import { PortfolioStrategy } from './portfolio.js';
 import { RandomStrategy } from './random.js';
-import { PREFER_LAST, ReplayChooser } from './replay.js';
-import { clipTrace, formatTrace } from './report.js';
+import { ReplayChooser } from './replay.js';
+import { buildMessage, errorText } from './report.js';
+import { shrink } from './shrink.js';
 import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
 import type { Strategy } from './strategy.js';
 import { FLAG_CONTEXT, FLAG_FAKE_TIMERS, decodeToken, encodeToken } from './token.js';
@@ -163,70 +163,6 @@ function withFlags(o: Resolved, flags: number): Resolved {
   return (flags & FLAG_FAKE_TIMERS) !== 0 && !o.fakeTimers ? { ...o, fakeTimers: true } : o;
 }
 
-/** interleave's own source (or build) directory: its stack frames are noise in reports. */
-const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const stack = error.stack ?? `${error.name}: ${error.message}`;
-    // Keep the message and the first frames of user code; drop interleave's and node's own frames.
-    const lines = stack.split('\n');
-    const head = lines.filter((l) => !l.trimStart().startsWith('at ')).join('\n');
-    const frames = lines.filter((l) => l.trimStart().startsWith('at ') && !l.includes('node:') && !l.includes(OWN_DIR));
-    return [head, ...frames.slice(0, 4)].join('\n');
-  }
-  return String(error);
-}
-
-const KIND_TEXT: Record<FailureKind, string> = {
-  error: 'an error',
-  deadlock: 'a deadlock',
-  leak: 'a leak (tasks blocked forever)',
-  unhandled: 'an unhandled task failure',
-  'step-limit': 'a step-limit overrun (livelock?)',
-  'lock-order': 'a lock-order inversion',
-  uncontrolled: 'an uncontrolled wait',
-  nondeterministic: 'nondeterminism',
-};
-
-function buildMessage(
-  kind: FailureKind,
-  error: unknown,
-  token: string,
-  seed: string | undefined,
-  strategy: string | undefined,
-  runIndex: number,
-  result: { steps: number; preemptions: number; trace: readonly TraceEvent[] },
-  minimized: boolean,
-  testName: string | undefined,
-): string {
-  const where = seed === undefined ? 'in the replayed schedule' : `in schedule ${runIndex + 1} (strategy ${strategy}, seed ${seed})`;
-  const { shown, omitted } = clipTrace(result.trace);
-  let timeline = formatTrace(shown);
-  if (omitted > 0) {
-    const lines = timeline.split('\n');
-    const head = Math.floor(120 / 4) + 1;
-    lines.splice(head, 0, `   … ${omitted} events omitted …`);
-    timeline = lines.join('\n');
-  }
-  const reproduce = testName !== undefined
-    ? `INTERLEAVE_REPLAY=${token} npx vitest -t ${JSON.stringify(testName)}`
-    : `INTERLEAVE_REPLAY=${token} npx vitest -t "<test name>"   (or: await replay(program, '${token}'))`;
-  return [
-    `interleave found ${KIND_TEXT[kind]} ${where}`,
-    '',
-    errorText(error),
-    '',
-    `trace (${minimized ? 'minimized, ' : ''}${result.steps} steps, ${result.preemptions} preemption${result.preemptions === 1 ? '' : 's'}):`,
-    timeline,
-    '',
-    `kind:      ${kind}`,
-    `seed:      ${seed ?? '(replay)'}`,
-    `token:     ${token}`,
-    `reproduce: ${reproduce}`,
-  ].join('\n');
-}
-
 function failureOf(
   result: ScheduleResult,
   o: Pick<Resolved, 'testName'> & { seed?: string; strategy?: string },
@@ -260,53 +196,6 @@ async function replayChoices(program: Program, choices: number[], o: Resolved, d
     result.end = { kind: 'nondeterministic', error: new Error(`${chooser.divergence}\n(the diverged run then failed: ${errorText(result.end.error)})`) };
   }
   return result;
-}
-
-const SHRINK_RUNS = 400;
-const SHRINK_MS = 5000;
-
-function better(a: ScheduleResult, b: ScheduleResult): boolean {
-  return a.preemptions < b.preemptions || (a.preemptions === b.preemptions && a.steps < b.steps);
-}
-
-/**
- * Shrinks a failing schedule: first the shortest recorded prefix that, continued without
- * preemptions, still fails the same way; then each remaining choice is replaced by "no
- * preemption" when the failure survives. Bounded by SHRINK_RUNS replays and SHRINK_MS.
- */
-async function shrink(program: Program, failing: ScheduleResult, o: Resolved): Promise<ScheduleResult> {
-  const kind = failing.end.kind;
-  let best = failing;
-  let budget = SHRINK_RUNS;
-  const deadline = host.now() + SHRINK_MS;
-  const attempt = async (choices: number[]): Promise<boolean> => {
-    if (budget-- <= 0 || host.now() > deadline) return false;
-    const r = await replayChoices(program, choices, o, best.direct, false, false);
-    if (r.end.kind === kind && better(r, best)) {
-      best = r;
-      return true;
-    }
-    return false;
-  };
-  // 1. Prefixes, shortest first.
-  for (let k = 0; k < best.choices.length; k = k === 0 ? 1 : k * 2) {
-    if (await attempt(best.choices.slice(0, k))) break;
-    if (budget <= 0) break;
-  }
-  // 2. Drop single preemptions until none can go.
-  for (let improved = true; improved && budget > 0 && host.now() <= deadline; ) {
-    improved = false;
-    for (let i = 1; i < best.choices.length && budget > 0; i++) {
-      if (best.choices[i] === best.choices[i - 1]) continue;
-      const edited = best.choices.slice();
-      edited[i] = PREFER_LAST;
-      if (await attempt(edited)) {
-        improved = true;
-        break;
-      }
-    }
-  }
-  return best;
 }
 
 /** Runs are serialised: a search started from inside a run would wait for itself. */
@@ -387,7 +276,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     return report();
   }
   const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
-  const chosen = shrinkable ? await shrink(program, failing, o) : failing;
+  const chosen = shrinkable ? await shrink(failing, (choices, direct) => replayChoices(program, choices, o, direct, false, false)) : failing;
   // The search ran untraced: replay the reported schedule with the trace on. A replay that does
   // not fail the same way means the program is not a function of the schedule.
   let final = chosen;

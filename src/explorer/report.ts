@@ -5,7 +5,8 @@
  * an event's cell is `op target`. A step that did several things (a read, a write, a release)
  * shows its number on its first row only.
  */
-import type { TraceEvent } from '../scheduler/loop.js';
+import { fileURLToPath } from 'node:url';
+import type { FailureKind, TraceEvent } from '../scheduler/loop.js';
 
 const MAX_CELL = 30;
 
@@ -58,4 +59,68 @@ export function clipTrace(trace: readonly TraceEvent[], max = 120): { shown: Tra
   if (trace.length <= max) return { shown: trace.slice(), omitted: 0 };
   const head = Math.floor(max / 4);
   return { shown: [...trace.slice(0, head), ...trace.slice(trace.length - (max - head))], omitted: trace.length - max };
+}
+
+/** interleave's own source (or build) directory: its stack frames are noise in reports. */
+const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const stack = error.stack ?? `${error.name}: ${error.message}`;
+    // Keep the message and the first frames of user code; drop interleave's and node's own frames.
+    const lines = stack.split('\n');
+    const head = lines.filter((l) => !l.trimStart().startsWith('at ')).join('\n');
+    const frames = lines.filter((l) => l.trimStart().startsWith('at ') && !l.includes('node:') && !l.includes(OWN_DIR));
+    return [head, ...frames.slice(0, 4)].join('\n');
+  }
+  return String(error);
+}
+
+const KIND_TEXT: Record<FailureKind, string> = {
+  error: 'an error',
+  deadlock: 'a deadlock',
+  leak: 'a leak (tasks blocked forever)',
+  unhandled: 'an unhandled task failure',
+  'step-limit': 'a step-limit overrun (livelock?)',
+  'lock-order': 'a lock-order inversion',
+  uncontrolled: 'an uncontrolled wait',
+  nondeterministic: 'nondeterminism',
+};
+
+export function buildMessage(
+  kind: FailureKind,
+  error: unknown,
+  token: string,
+  seed: string | undefined,
+  strategy: string | undefined,
+  runIndex: number,
+  result: { steps: number; preemptions: number; trace: readonly TraceEvent[] },
+  minimized: boolean,
+  testName: string | undefined,
+): string {
+  const where = seed === undefined ? 'in the replayed schedule' : `in schedule ${runIndex + 1} (strategy ${strategy}, seed ${seed})`;
+  const { shown, omitted } = clipTrace(result.trace);
+  let timeline = formatTrace(shown);
+  if (omitted > 0) {
+    const lines = timeline.split('\n');
+    const head = Math.floor(120 / 4) + 1;
+    lines.splice(head, 0, `   … ${omitted} events omitted …`);
+    timeline = lines.join('\n');
+  }
+  const reproduce = testName !== undefined
+    ? `INTERLEAVE_REPLAY=${token} npx vitest -t ${JSON.stringify(testName)}`
+    : `INTERLEAVE_REPLAY=${token} npx vitest -t "<test name>"   (or: await replay(program, '${token}'))`;
+  return [
+    `interleave found ${KIND_TEXT[kind]} ${where}`,
+    '',
+    errorText(error),
+    '',
+    `trace (${minimized ? 'minimized, ' : ''}${result.steps} steps, ${result.preemptions} preemption${result.preemptions === 1 ? '' : 's'}):`,
+    timeline,
+    '',
+    `kind:      ${kind}`,
+    `seed:      ${seed ?? '(replay)'}`,
+    `token:     ${token}`,
+    `reproduce: ${reproduce}`,
+  ].join('\n');
 }

@@ -32,83 +32,10 @@ import { DeadlockError, InternalError, invariant } from './errors.js';
 import { TaskImpl } from './task.js';
 import { TimerHeap } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
+import { LockOrder } from './lock-order.js';
+import { CLOCK, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
-/** The candidate meaning "let virtual time run to the next timer" (offered beside pending I/O). */
-export const CLOCK = -1;
-
-/** Chooses the next step: the seam between the loop and every search strategy. */
-export interface Chooser {
-  /**
-   * Picks one of `candidates` (task ids in ready-queue order, possibly `CLOCK`) for step `step`
-   * (1-based) and returns its index. Called at every decision, even with one candidate.
-   */
-  choose(candidates: readonly number[], step: number): number;
-}
-
-/**
- * What went wrong in a failing schedule.
- *
- * @example
- * ```ts
- * const kind: FailureKind | undefined = (await check(program)).failure?.kind; // 'deadlock', …
- * ```
- */
-export type FailureKind =
-  | 'error'
-  | 'deadlock'
-  | 'leak'
-  | 'unhandled'
-  | 'step-limit'
-  | 'lock-order'
-  | 'uncontrolled'
-  | 'nondeterministic';
-
-export interface RunEnd {
-  kind: 'ok' | 'restart' | FailureKind;
-  error?: unknown;
-  /** Human explanation (blocked tasks, the limit hit, …). */
-  detail?: string;
-}
-
-export interface Detect {
-  deadlock: boolean;
-  leaks: boolean;
-  unhandled: boolean;
-  lockOrder: boolean;
-}
-
-export interface LoopConfig {
-  maxSteps: number;
-  detect: Detect;
-  /** Direct attribution (fast) or AsyncLocalStorage contexts (see context.ts). */
-  direct: boolean;
-  /** Active handles and requests (by type) before the search: growth means real I/O or timers. */
-  baseline?: Map<string, number>;
-  /**
-   * Record the trace. A search runs untraced (a schedule is fully described by its choices)
-   * and replays a failing schedule traced, which keeps the search's steps cheap.
-   */
-  trace: boolean;
-  /** Virtualise the host's timers and clock during the run (see fake-timers.ts). */
-  fakeTimers?: boolean;
-}
-
-/**
- * One scheduling decision, or one thing a step did (a read, a release, an end).
- *
- * @example
- * ```ts
- * // { step: 4, time: 0, task: 'Task-1', op: 'acquire', target: 'db' }
- * const acquires = result.trace.filter((e) => e.op === 'acquire');
- * ```
- */
-export interface TraceEvent {
-  step: number;
-  time: number;
-  task: string;
-  op: string;
-  target?: string;
-}
+export { CLOCK, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
 // The watchdog: one setImmediate at a time, for whichever loop is active.
 let armed = false;
@@ -182,9 +109,7 @@ export class VirtualLoop implements Scheduler {
   // Trace: five slots per event: step, time, task id, op, target.
   readonly #ev: (number | string | Target | undefined)[] = [];
   #bound: Bindable[] | undefined = undefined;
-  /** detect.lockOrder: locks each task holds, and the "taken while holding" edges. */
-  #held: Map<TaskImpl, Target[]> | undefined = undefined;
-  #order: Map<Target, Map<Target, string>> | undefined = undefined;
+  readonly #lockOrder: LockOrder | undefined;
   #kinds: Map<string, number> | undefined = undefined;
   #baseline: Map<string, number> | undefined;
   readonly #decide = (): void => {
@@ -201,6 +126,7 @@ export class VirtualLoop implements Scheduler {
     this.direct = config.direct;
     this.#maxSteps = config.maxSteps;
     this.#tracing = config.trace;
+    this.#lockOrder = config.detect.lockOrder ? new LockOrder() : undefined;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
@@ -347,58 +273,13 @@ export class VirtualLoop implements Scheduler {
   }
 
   acquired(task: TaskImpl, lock: Target): void {
-    if (!this.#config.detect.lockOrder || this.#ended) return;
-    const heldBy = (this.#held ??= new Map());
-    const held = heldBy.get(task) ?? [];
-    for (const before of held) {
-      if (before === lock) continue;
-      const edges = (this.#order ??= new Map());
-      const out = edges.get(before) ?? new Map<Target, string>();
-      if (out.has(lock)) continue;
-      const why = `${task.name} acquired ${lock.label} while holding ${before.label}`;
-      const back = this.#path(lock, before);
-      if (back !== undefined) {
-        this.#end({
-          kind: 'lock-order',
-          error: new Error(
-            `lock-order inversion: locks are taken in inconsistent orders, a deadlock waiting for the right schedule
-  ${[why, ...back].join('\n  ')}
-` +
-              `take the locks in one global order everywhere`,
-          ),
-        });
-        return;
-      }
-      out.set(lock, why);
-      edges.set(before, out);
-    }
-    held.push(lock);
-    heldBy.set(task, held);
+    if (this.#lockOrder === undefined || this.#ended) return;
+    const inversion = this.#lockOrder.acquired(task, lock);
+    if (inversion !== undefined) this.#end({ kind: 'lock-order', error: new Error(inversion) });
   }
 
   released(task: TaskImpl, lock: Target): void {
-    const held = this.#held?.get(task);
-    if (held === undefined) return;
-    const i = held.lastIndexOf(lock);
-    if (i >= 0) held.splice(i, 1);
-  }
-
-  /** The reasons along a path of lock-order edges from `from` to `to`, if there is one. */
-  #path(from: Target, to: Target): string[] | undefined {
-    const edges = this.#order;
-    if (edges === undefined) return undefined;
-    const seen = new Set<Target>();
-    const walk = (at: Target): string[] | undefined => {
-      if (seen.has(at)) return undefined;
-      seen.add(at);
-      for (const [next, why] of edges.get(at) ?? []) {
-        if (next === to) return [why];
-        const rest = walk(next);
-        if (rest !== undefined) return [why, ...rest];
-      }
-      return undefined;
-    };
-    return walk(from);
+    this.#lockOrder?.released(task, lock);
   }
 
   bind(resource: Bindable): string {

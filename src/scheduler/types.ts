@@ -1,0 +1,82 @@
+/**
+ * The vocabulary shared by the controlled loop and the explorer: the strategy seam
+ * (`Chooser`), how a run ends, its configuration, and trace events.
+ */
+
+/** The candidate meaning "let virtual time run to the next timer" (offered beside pending I/O). */
+export const CLOCK = -1;
+
+/** Chooses the next step: the seam between the loop and every search strategy. */
+export interface Chooser {
+  /**
+   * Picks one of `candidates` (task ids in ready-queue order, possibly `CLOCK`) for step `step`
+   * (1-based) and returns its index. Called at every decision, even with one candidate.
+   */
+  choose(candidates: readonly number[], step: number): number;
+}
+
+/**
+ * What went wrong in a failing schedule.
+ *
+ * @example
+ * ```ts
+ * const kind: FailureKind | undefined = (await check(program)).failure?.kind; // 'deadlock', …
+ * ```
+ */
+export type FailureKind =
+  | 'error'
+  | 'deadlock'
+  | 'leak'
+  | 'unhandled'
+  | 'step-limit'
+  | 'lock-order'
+  | 'uncontrolled'
+  | 'nondeterministic';
+
+export interface RunEnd {
+  kind: 'ok' | 'restart' | FailureKind;
+  error?: unknown;
+  /** Human explanation (blocked tasks, the limit hit, …). */
+  detail?: string;
+}
+
+export interface Detect {
+  deadlock: boolean;
+  leaks: boolean;
+  unhandled: boolean;
+  lockOrder: boolean;
+}
+
+export interface LoopConfig {
+  maxSteps: number;
+  detect: Detect;
+  /** Direct attribution (fast) or AsyncLocalStorage contexts (see context.ts). */
+  direct: boolean;
+  /** Active handles and requests (by type) before the search: growth means real I/O or timers. */
+  baseline?: Map<string, number>;
+  /**
+   * Record the trace. A search runs untraced (a schedule is fully described by its choices)
+   * and replays a failing schedule traced, which keeps the search's steps cheap.
+   */
+  trace: boolean;
+  /** Virtualise the host's timers and clock during the run (see fake-timers.ts). */
+  fakeTimers?: boolean;
+}
+
+/**
+ * One scheduling decision, or one thing a step did (a read, a release, an end).
+ *
+ * @example
+ * ```ts
+ * // { step: 4, time: 0, task: 'Task-1', op: 'acquire', target: 'db' }
+ * const acquires = result.trace.filter((e) => e.op === 'acquire');
+ * ```
+ */
+export interface TraceEvent {
+  step: number;
+  time: number;
+  task: string;
+  op: string;
+  target?: string;
+}
+
