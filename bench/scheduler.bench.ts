@@ -227,6 +227,8 @@ async function speed(cfg: Config): Promise<void> {
     schedulesPerS: number;
     pointsPerS: number;
     pointsPerSchedule: number;
+    minPps: number;
+    maxPps: number;
     n: number;
   }
   const rows: Row[] = [];
@@ -247,6 +249,8 @@ async function speed(cfg: Config): Promise<void> {
       schedulesPerS: median(ss.map((s) => s.schedules / (s.ms / 1000))),
       pointsPerS: median(ss.map((s) => s.points / (s.ms / 1000))),
       pointsPerSchedule: ss.reduce((a, s) => a + s.points, 0) / ss.reduce((a, s) => a + s.programCalls, 0),
+      minPps: Math.min(...ss.map((s) => s.points / (s.ms / 1000))),
+      maxPps: Math.max(...ss.map((s) => s.points / (s.ms / 1000))),
       n: ss.length,
     });
   }
@@ -254,14 +258,17 @@ async function speed(cfg: Config): Promise<void> {
   console.log('');
   console.log(
     `| ${pad('variant', 28)} | ${pad('median ms', 9, true)} | ${pad('schedules/s', 11, true)} | ` +
-      `${pad('points/s', 11, true)} | ${pad('points/sched', 12, true)} | samples |`,
+      `${pad('points/s', 11, true)} | ${pad('points/s range', 23, true)} | ${pad('points/sched', 12, true)} | samples |`,
   );
   const sep = (w: number, right: boolean): string => (right ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2));
-  console.log(`|${sep(28, false)}|${sep(9, true)}|${sep(11, true)}|${sep(11, true)}|${sep(12, true)}|${sep(7, true)}|`);
+  console.log(
+    `|${sep(28, false)}|${sep(9, true)}|${sep(11, true)}|${sep(11, true)}|${sep(23, true)}|${sep(12, true)}|${sep(7, true)}|`,
+  );
   for (const r of rows) {
     console.log(
       `| ${pad(r.name, 28)} | ${pad(r.ms.toFixed(0), 9, true)} | ${pad(fmtInt(r.schedulesPerS), 11, true)} | ` +
-        `${pad(fmtInt(r.pointsPerS), 11, true)} | ${pad(r.pointsPerSchedule.toFixed(2), 12, true)} | ${pad(String(r.n), 7, true)} |`,
+        `${pad(fmtInt(r.pointsPerS), 11, true)} | ${pad(`${fmtInt(r.minPps)} - ${fmtInt(r.maxPps)}`, 23, true)} | ` +
+        `${pad(r.pointsPerSchedule.toFixed(2), 12, true)} | ${pad(String(r.n), 7, true)} |`,
     );
   }
   const il = rows.find((r) => r.side === 'interleave')!;
@@ -358,6 +365,7 @@ async function main(): Promise<void> {
   console.log('interleave vs fast-check scheduler benchmark');
   console.log(`node ${process.version}  ${os.platform()} ${os.arch()}  fast-check ${fcVersion}`);
   console.log(`cpu: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} logical)`);
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`command: ${cmd}`);
   console.log(`program: ${TASKS} tasks x ${STEPS} steps (read, scheduling point, write) on a shared counter; seed ${SEED}`);
   for (const k of ['INTERLEAVE_SEED', 'INTERLEAVE_RUNS', 'INTERLEAVE_TIME_LIMIT', 'INTERLEAVE_REPLAY']) {

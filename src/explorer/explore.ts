@@ -223,7 +223,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   const report = (failure?: Failure): ExploreReport => ({
     ok: failure === undefined,
     runs,
-    distinct: distinct.count,
+    distinct: Math.min(distinct.count, runs),
     exhausted,
     elapsedMs: host.now() - started,
     seed: o.seed,
@@ -267,12 +267,12 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     t = host.now();
     if (t - lastYield >= 50) {
       lastYield = t;
-      o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: t - started });
+      o.onProgress?.({ runs, distinct: Math.min(distinct.count, runs), elapsedMs: t - started });
       await yieldToEventLoop();
     }
   }
   if (failing === undefined) {
-    o.onProgress?.({ runs, distinct: distinct.count, elapsedMs: host.now() - started });
+    o.onProgress?.({ runs, distinct: Math.min(distinct.count, runs), elapsedMs: host.now() - started });
     return report();
   }
   const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
