@@ -52,6 +52,7 @@ function onWatchdog(): void {
 
 const NEVER: Promise<never> = new Promise<never>(() => {});
 const RESOLVED: Promise<void> = Promise.resolve();
+const NO_TIMER: TimerHandle = { cancel: () => {} };
 
 /** Removes `array[i]` in place (splice allocates the removed slice; this does not). */
 function removeAt<T>(array: T[], i: number): void {
@@ -214,7 +215,8 @@ export class VirtualLoop implements Scheduler {
   sleep(task: TaskImpl, ms: number): Promise<void> {
     if (!(ms > 0)) return this.checkpoint(task, 'sleep');
     const wait = this.park(task, 'sleep');
-    if (wait.state === PENDING) {
+    // sleep(Infinity) parks for good: no timer, so a run that needs it to end deadlocks.
+    if (wait.state === PENDING && ms !== Infinity) {
       const timer = this.#timers.add(this.time + ms, () => this.wake(wait, undefined));
       wait.home = timer;
     }
@@ -222,6 +224,7 @@ export class VirtualLoop implements Scheduler {
   }
 
   callLater(ms: number, fn: () => void, daemon = false): TimerHandle {
+    if (ms === Infinity) return NO_TIMER;
     return this.#timers.add(this.time + Math.max(0, ms), fn, daemon);
   }
 

@@ -11,6 +11,8 @@ import { realContext, type Bindable, type Scheduler, type TimerHandle } from './
 import { TaskImpl } from './task.js';
 import { PENDING, READY, Wait, type Target } from './wait.js';
 
+const MAX_DELAY = 2 ** 31 - 1;
+
 class RealLoop implements Scheduler {
   readonly virtual = false;
   readonly ended = false;
@@ -49,14 +51,25 @@ class RealLoop implements Scheduler {
   sleep(task: TaskImpl, ms: number): Promise<void> {
     const wait = this.park(task, 'sleep');
     if (wait.state === PENDING) {
-      const handle = host.setTimeout(() => this.wake(wait, undefined), ms);
-      wait.home = { remove: () => host.clearTimeout(handle) };
+      const timer = this.callLater(ms, () => this.wake(wait, undefined));
+      wait.home = { remove: () => timer.cancel() };
     }
     return wait.promise as Promise<void>;
   }
 
   callLater(ms: number, fn: () => void): TimerHandle {
-    const handle = host.setTimeout(fn, ms);
+    if (ms === Infinity) return { cancel: () => {} };
+    // Node fires a delay above 2^31-1 ms after 1 ms; longer delays are chained.
+    let handle: ReturnType<typeof setTimeout>;
+    const deadline = host.now() + ms;
+    const arm = (left: number): void => {
+      handle = host.setTimeout(() => {
+        const rest = deadline - host.now();
+        if (rest > 0 && left > MAX_DELAY) arm(rest);
+        else fn();
+      }, Math.min(left, MAX_DELAY));
+    };
+    arm(ms);
     return { cancel: () => host.clearTimeout(handle) };
   }
 

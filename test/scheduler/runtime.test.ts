@@ -438,3 +438,36 @@ describe('real event loop (outside a run)', () => {
     expect(await timeout(1000, async () => 'quick')).toBe('quick');
   });
 });
+
+describe('infinite and huge delays', () => {
+  it('sleep(Infinity) never wakes: a run waiting on it alone is a deadlock, not time = Infinity', async () => {
+    const report = await check(async () => {
+      await sleep(Infinity);
+    }, { runs: 1, seed: 1 });
+    expect(report.failure?.kind).toBe('deadlock');
+  });
+
+  it('timeout(Infinity, …) never fires', async () => {
+    await inRun(async () => {
+      expect(await timeout(Infinity, async () => { await sleep(10); return 'done'; })).toBe('done');
+      expect(now()).toBe(10);
+    });
+  });
+
+  it('outside a run, a delay above 2^31-1 ms is not handed to Node as is (Node would fire it after 1 ms)', async () => {
+    const warnings: string[] = [];
+    const listener = (w: Error) => warnings.push(w.name);
+    process.on('warning', listener);
+    try {
+      const t = spawn(async () => sleep(2 ** 31 + 10));
+      await yieldNow();
+      await yieldNow();
+      expect(warnings).not.toContain('TimeoutOverflowWarning');
+      expect(t.done()).toBe(false);
+      t.cancel();
+      await expect(t).rejects.toBeInstanceOf(CancelledError);
+    } finally {
+      process.off('warning', listener);
+    }
+  });
+});
