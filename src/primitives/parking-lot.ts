@@ -45,6 +45,7 @@ export class ParkingLot {
     const wait = this.#queue.shift();
     if (wait === undefined) return undefined;
     wait.home = undefined;
+    wait.woken = true;
     wait.task.loop.wake(wait, value);
     return wait;
   }
@@ -55,6 +56,7 @@ export class ParkingLot {
     this.#queue = [];
     for (const wait of queue) {
       wait.home = undefined;
+      wait.woken = true;
       wait.task.loop.wake(wait, value);
     }
     return queue.length;

@@ -28,7 +28,7 @@
 import { host } from './host.js';
 import { active, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { blockedTasks, describeBlocked } from './deadlock.js';
-import { DeadlockError, InternalError, invariant } from './errors.js';
+import { CancelledError, DeadlockError, InternalError, invariant } from './errors.js';
 import { TaskImpl } from './task.js';
 import { TimerHeap } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
@@ -59,6 +59,12 @@ function removeAt<T>(array: T[], i: number): void {
   const last = array.length - 1;
   for (let j = i; j < last; j++) array[j] = array[j + 1]!;
   array.pop();
+}
+
+/** How a delivered wake-up reads in a trace: `acquire`, `acquire (woken)`, `get (cancelled)`. */
+function traceOp(wait: Wait): string {
+  if (!wait.ok && wait.value instanceof CancelledError) return `${wait.op} (cancelled)`;
+  return wait.woken ? `${wait.op} (woken)` : wait.op;
 }
 
 export function resourceCounts(): Map<string, number> {
@@ -441,7 +447,7 @@ export class VirtualLoop implements Scheduler {
       }
       if (wait === undefined) throw new InternalError(`candidate task #${id} has no wake-up`);
       const task = wait.task;
-      if (this.#tracing) this.#ev.push(this.steps, this.time, id, wait.op, wait.target);
+      if (this.#tracing) this.#ev.push(this.steps, this.time, id, traceOp(wait), wait.target);
       this.current = task;
       this.#awaiting = true;
       arm();

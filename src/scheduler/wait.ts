@@ -58,6 +58,8 @@ export class Wait {
   home: { remove(wait: Wait): void } | undefined = undefined;
   /** A controlled call in flight: its real outcome, adopted on delivery. */
   io = false;
+  /** Woken by a primitive (a lock handed over, an item arrived), after blocking in its queue. */
+  woken = false;
   /** What the task awaits; a `START` wait has none (its delivery runs the task's body). */
   readonly promise: Promise<unknown> | undefined;
   #resolve: ((value: unknown) => void) | undefined;
