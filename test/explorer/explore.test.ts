@@ -200,6 +200,14 @@ describe('environment overrides', () => {
     expect(report.failure?.token).toBe(found.failure!.token);
   });
 
+  it('INTERLEAVE_TIME_LIMIT bounds the search in real milliseconds', async () => {
+    process.env['INTERLEAVE_TIME_LIMIT'] = '100';
+    const report = await check(async () => { await gather(spawn(yieldNow), spawn(yieldNow)); }, { runs: 50_000_000, seed: 1 });
+    expect(report.ok).toBe(true);
+    expect(report.runs).toBeLessThan(50_000_000);
+    expect(report.elapsedMs).toBeLessThan(5_000);
+  });
+
   it('a malformed environment value is a clear error', async () => {
     process.env['INTERLEAVE_RUNS'] = 'many';
     await expect(check(racyBank)).rejects.toThrow(/INTERLEAVE_RUNS to be an integer >= 1, got `"many"`/);

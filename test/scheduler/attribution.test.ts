@@ -97,6 +97,17 @@ describe('ordinary JavaScript inside a run', () => {
     expect(report.failure?.kind).toBe('deadlock');
   });
 
+  it('real I/O inside a run is reported as uncontrolled, naming the task', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const report = await check(async () => {
+      await spawn(async () => {
+        await readFile(new URL(import.meta.url));
+      }, { name: 'reader' });
+    }, { runs: 3, seed: 1 });
+    expect(report.failure?.kind).toBe('uncontrolled');
+    expect(report.failure?.message).toContain("'reader'");
+  });
+
   it('a real timer inside a run is reported as uncontrolled, naming the task', async () => {
     const report = await check(async () => {
       await spawn(async () => {
