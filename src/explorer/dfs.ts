@@ -1,57 +1,108 @@
 /**
- * Exhaustive depth-first search over schedules, with an optional preemption bound
- * (iterative context bounding: Musuvathi & Qadeer, PLDI 2007).
+ * Exhaustive depth-first search over schedules, with dynamic partial-order reduction and an
+ * optional preemption bound.
  *
- * Stateless: each schedule replays the current path of the search tree from the start (the
- * program is re-run; nothing is snapshotted), then extends it with non-preemptive defaults.
- * After the run, the deepest decision with an untried alternative is advanced. When the tree
- * is exhausted, every schedule within the bound has been run exactly once.
+ * Stateless (VeriSoft-style): each schedule replays the current path of the search tree from
+ * the start, then extends it with non-preemptive defaults; nothing is snapshotted.
  *
- * Partial-order reduction is not applied here yet: equivalent interleavings of independent
- * steps are all run. Cost: O(depth) per schedule for backtracking; the tree is exponential.
+ * Partial-order reduction follows DPOR (Flanagan & Godefroid, POPL 2005): each decision keeps a
+ * backtrack set, initially only the task that ran. After a schedule, every pair of dependent
+ * steps by different tasks that the schedule left unordered by happens-before (vector clocks
+ * over program order and dependence) is a race; the later step's task is added to the backtrack
+ * set of the earlier step's decision (or every task enabled there, if it was not enabled). Only
+ * backtrack entries are explored, so one schedule per class of equivalent interleavings (and
+ * some duplicates: no sleep sets) is run instead of all of them.
+ *
+ * Dependence comes from what steps touch (the access log): a `Shared` read conflicts with a
+ * write to the same variable; every other operation on a primitive, task or future counts as a
+ * write (conservative); waking from `sleep` depends on the clock. A wake-up after blocking
+ * acquires what woke it (it is ordered after it and races with nothing: it could not have run
+ * earlier), which keeps hand-offs, awaited tasks and gathers from multiplying schedules. The reduction is sound only
+ * for programs whose tasks share state through `Shared` and interleave's primitives: two steps
+ * that share a plain variable look independent. Such programs need `dpor: false`.
+ *
+ * The reduction is applied to programs that coordinate through `Shared` and the primitives
+ * alone. A schedule that lets virtual time run, cancels a task or has a controlled call pending
+ * switches the search to the unreduced one (started over): which steps can run then depends on
+ * more than what they touch (time advances only when every task waits).
+ *
+ * The preemption bound (iterative context bounding: Musuvathi & Qadeer, PLDI 2007) filters the
+ * alternatives tried; with a finite bound the search is complete only within the bound.
+ *
+ * Cost: O(depth) per schedule to backtrack; the race analysis is O(accesses × tasks).
  */
-import type { Strategy } from './strategy.js';
+import { ACQUIRE, CANCEL_OBJECT, CLOCK_OBJECT, WRITE, type AccessLog } from '../scheduler/loop.js';
+import { CLOCK, type Strategy } from './strategy.js';
 
 interface Node {
+  /** Task ids runnable at this decision, in ready order. */
   candidates: number[];
-  /** Candidate indices in the order they are tried: the non-preemptive choice first. */
-  order: number[];
-  /** Position in `order` of the branch being explored. */
-  pos: number;
+  /** Task ids to explore here, the non-preemptive one first. */
+  backtrack: number[];
+  /** Task ids already explored here. */
+  done: Set<number>;
+  /** The task chosen in the current schedule. */
+  chosen: number;
   /** Preemptions on the path before this decision. */
   before: number;
   /** Task chosen at the previous decision. */
   last: number;
 }
 
+interface ObjectState {
+  lastWrite: number;
+  writer: number;
+  /** Reads since the last write: task id → step index. */
+  reads: Map<number, number>;
+  /** Join of the clocks of every step that touched the object (what an acquire waits for). */
+  clock: number[];
+}
+
 export class DfsStrategy implements Strategy {
   readonly name = 'dfs';
   readonly #bound: number;
+  #dpor: boolean;
+  /** The reduction was dropped after the last schedule: the search starts over, unreduced. */
+  #restart = false;
+  #sawIo = false;
   #path: Node[] = [];
   #depth = 0;
   #last = -3;
   #preemptions = 0;
 
-  constructor(preemptionBound: number) {
+  constructor(preemptionBound: number, dpor = true) {
     this.#bound = preemptionBound;
+    this.#dpor = dpor;
   }
 
-  #isPreemption(node: Node, index: number): boolean {
-    return node.last !== -3 && node.candidates.includes(node.last) && node.candidates[index] !== node.last;
+  get needsAccesses(): boolean {
+    return this.#dpor;
+  }
+
+  #isPreemption(node: Node, id: number): boolean {
+    return node.last !== -3 && node.candidates.includes(node.last) && id !== node.last;
+  }
+
+  #allowed(node: Node, id: number): boolean {
+    return node.before + (this.#isPreemption(node, id) ? 1 : 0) <= this.#bound;
   }
 
   beginRun(index: number): boolean {
     this.#depth = 0;
     this.#last = -3;
     this.#preemptions = 0;
-    if (index === 0) return true;
-    // Backtrack to the deepest decision with an alternative within the preemption bound.
+    this.#sawIo = false;
+    if (index === 0 || this.#restart) {
+      this.#restart = false;
+      return true;
+    }
+    // Backtrack to the deepest decision with an unexplored alternative within the bound.
     while (this.#path.length > 0) {
       const node = this.#path[this.#path.length - 1]!;
-      let next = node.pos + 1;
-      while (next < node.order.length && node.before + (this.#isPreemption(node, node.order[next]!) ? 1 : 0) > this.#bound) next++;
-      if (next < node.order.length) {
-        node.pos = next;
+      const next = node.backtrack.find((id) => !node.done.has(id) && this.#allowed(node, id));
+      if (next !== undefined) {
+        node.chosen = next;
+        node.done.add(next);
         return true;
       }
       this.#path.pop();
@@ -59,25 +110,110 @@ export class DfsStrategy implements Strategy {
     return false;
   }
 
-  choose(candidates: readonly number[]): number {
+  choose(candidates: readonly number[], _step: number, pendingIo = false): number {
     const d = this.#depth++;
+    if (pendingIo) this.#sawIo = true;
     let node = this.#path[d];
     if (node === undefined) {
-      const preferred = candidates.indexOf(this.#last);
-      const order: number[] = preferred >= 0 ? [preferred] : [];
-      for (let i = 0; i < candidates.length; i++) if (i !== preferred) order.push(i);
-      node = { candidates: candidates.slice(), order, pos: 0, before: this.#preemptions, last: this.#last };
+      const preferred = candidates.includes(this.#last) ? this.#last : candidates[0]!;
+      // Whether pending I/O completes before virtual time runs (and before which other steps)
+      // is a choice no access shows: a decision with a call pending is explored in full.
+      const full = !this.#dpor || pendingIo || candidates.includes(CLOCK);
+      const backtrack = full ? [preferred, ...candidates.filter((id) => id !== preferred)] : [preferred];
+      node = { candidates: candidates.slice(), backtrack, done: new Set([preferred]), chosen: preferred, before: this.#preemptions, last: this.#last };
       this.#path.push(node);
     }
-    const planned = node.order[node.pos]!;
-    const index = planned < candidates.length ? planned : 0;
-    if (this.#isPreemption(node, index)) this.#preemptions++;
+    let index = candidates.indexOf(node.chosen);
+    if (index < 0) index = 0; // the program diverged from the recorded path
+    if (this.#isPreemption(node, candidates[index]!)) this.#preemptions++;
     this.#last = candidates[index]!;
     return index;
   }
 
-  endRun(): void {
+  endRun(_choices: readonly number[], _failed: boolean, accesses?: AccessLog): void {
     // A run shorter than the path (the program behaved differently) leaves stale nodes.
     this.#path.length = Math.min(this.#path.length, this.#depth);
+    if (!this.#dpor || accesses === undefined) return;
+    if (this.#sawIo || accesses.includes(CLOCK_OBJECT) || accesses.includes(CANCEL_OBJECT)) {
+      // Virtual time (advancing only when every task waits), cancellation and pending I/O
+      // make which steps can run depend on more than what they touch: the reduction is not
+      // sound for them, so the search starts over without it.
+      this.#dpor = false;
+      this.#restart = true;
+      this.#path = [];
+      return;
+    }
+    this.#addRaces(accesses);
+  }
+
+  /** Adds a backtrack point for every race in the schedule just run. */
+  #addRaces(accesses: AccessLog): void {
+    const path = this.#path;
+    const n = path.length;
+    // Accesses grouped by step (steps are 1-based; step s is the decision at depth s - 1).
+    const byStep: { object: object; kind: number }[][] = Array.from({ length: n }, () => []);
+    for (let i = 0; i < accesses.length; i += 3) {
+      const step = accesses[i] as number;
+      if (step >= 1 && step <= n) byStep[step - 1]!.push({ object: accesses[i + 1] as object, kind: accesses[i + 2] as number });
+    }
+    const clockOf = new Map<number, number[]>(); // task id → vector clock (slot → last step index)
+    const stepClock: number[][] = [];
+    const objects = new Map<object, ObjectState>();
+    const join = (a: number[], b: readonly number[]): void => {
+      for (let k = 0; k < b.length; k++) if ((b[k] ?? -1) > (a[k] ?? -1)) a[k] = b[k]!;
+    };
+    const slot = (id: number): number => id + 1; // CLOCK (-1) gets slot 0
+    for (let i = 0; i < n; i++) {
+      const node = path[i]!;
+      const p = node.chosen;
+      const clock = (clockOf.get(p) ?? []).slice();
+      if (p === CLOCK) {
+        // Letting time run is ordered after everything before it, and may go anywhere.
+        for (const other of stepClock) join(clock, other);
+        this.#race(node, -1);
+      }
+      const touched: ObjectState[] = [];
+      for (const { object, kind } of byStep[i]!) {
+        let state = objects.get(object);
+        if (state === undefined) {
+          state = { lastWrite: -1, writer: -2, reads: new Map(), clock: [] };
+          objects.set(object, state);
+        }
+        touched.push(state);
+        if (kind === ACQUIRE) {
+          // A wake-up: ordered after everything that touched the object, racing with none.
+          join(clock, state.clock);
+          continue;
+        }
+        const conflicts: number[] = [];
+        if (state.lastWrite >= 0 && state.writer !== p) conflicts.push(state.lastWrite);
+        if (kind === WRITE) for (const [reader, j] of state.reads) if (reader !== p) conflicts.push(j);
+        for (const j of conflicts) {
+          const q = path[j]!.chosen;
+          if ((clock[slot(q)] ?? -1) < j) this.#race(path[j]!, p);
+          join(clock, stepClock[j]!);
+        }
+        if (kind === WRITE) {
+          state.lastWrite = i;
+          state.writer = p;
+          state.reads.clear();
+        } else {
+          state.reads.set(p, i);
+        }
+      }
+      clock[slot(p)] = i;
+      clockOf.set(p, clock);
+      stepClock.push(clock);
+      for (const state of touched) join(state.clock, clock);
+    }
+  }
+
+  /** Step of `node` races with a later step of task `p`: explore `p` first there. */
+  #race(node: Node, p: number): void {
+    const add = (id: number): void => {
+      if (!node.backtrack.includes(id)) node.backtrack.push(id);
+    };
+    if (p !== -1 && node.candidates.includes(p)) add(p);
+    else for (const id of node.candidates) add(id);
   }
 }

@@ -142,7 +142,7 @@ function makeStrategy(o: Resolved): Strategy {
     case 'pct':
       return new PctStrategy(o.seed, o.depth);
     case 'dfs':
-      return new DfsStrategy(o.preemptionBound);
+      return new DfsStrategy(o.preemptionBound, o.dpor);
     case 'portfolio':
       return new PortfolioStrategy(o.seed, o.depth);
   }
@@ -246,8 +246,10 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
       exhausted = true;
       break;
     }
-    let result = await runSchedule(program, strategy, configOf(o, direct, o.checkDeterminism, baseline));
-    strategy.endRun(result.choices, result.end.kind !== 'ok');
+    const config = configOf(o, direct, o.checkDeterminism, baseline);
+    if (strategy.needsAccesses === true) config.accesses = true;
+    let result = await runSchedule(program, strategy, config);
+    strategy.endRun(result.choices, result.end.kind !== 'ok', result.accesses);
     runs++;
     if (!result.direct) direct = false;
     distinct.add(hashChoices(result.choices));

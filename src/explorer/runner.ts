@@ -9,7 +9,7 @@
  * once in context mode with the same choices (see scheduler/context.ts); the result says so,
  * and the explorer keeps context mode for the rest of its search.
  */
-import { VirtualLoop, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
+import { VirtualLoop, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
 import { installFakeTimers } from '../scheduler/fake-timers.js';
 import { ReplayChooser } from './replay.js';
 
@@ -24,6 +24,8 @@ export interface ScheduleResult {
   /** Whether attribution stayed direct (false: the run used context mode). */
   direct: boolean;
   fakeTimers: boolean;
+  /** What each step touched, when `config.accesses` is set. */
+  accesses: AccessLog | undefined;
   trace: TraceEvent[] | undefined;
 }
 
@@ -89,5 +91,6 @@ function resultOf(loop: VirtualLoop, end: RunEnd, config: LoopConfig): ScheduleR
     direct: loop.direct,
     fakeTimers: config.fakeTimers === true,
     trace: config.trace ? loop.trace() : undefined,
+    accesses: loop.accesses(),
   };
 }

@@ -3,7 +3,7 @@
  * tasks next?" at every decision, and is told when each schedule begins and ends. The loop
  * knows no strategy by name; random, PCT, replay and the shrinker are each one implementation.
  */
-import type { Chooser } from '../scheduler/loop.js';
+import type { AccessLog, Chooser } from '../scheduler/loop.js';
 
 export { CLOCK, type Chooser } from '../scheduler/loop.js';
 
@@ -20,6 +20,11 @@ export interface Strategy extends Chooser {
   readonly name: string;
   /** Prepares schedule number `index` (0-based); false when nothing is left to explore. */
   beginRun(index: number): boolean;
-  /** The schedule ended; `choices` are the task ids chosen at each decision. */
-  endRun(choices: readonly number[], failed: boolean): void;
+  /**
+   * The schedule ended; `choices` are the task ids chosen at each decision, `accesses` what each
+   * step touched (recorded only for strategies that ask for it: `needsAccesses`).
+   */
+  endRun(choices: readonly number[], failed: boolean, accesses?: AccessLog): void;
+  /** Asks the loop to record what each step touches (partial-order reduction). */
+  readonly needsAccesses?: boolean;
 }

@@ -9,6 +9,16 @@ import { CancelledError, InvalidStateError, TimeoutError, show } from './errors.
 import { Future } from './future.js';
 import { OUTSIDE, REAL, realYield } from './real.js';
 import { TaskImpl, isThenable, type Task } from './task.js';
+import { READ, WRITE } from './types.js';
+
+function childOk(future: Future<unknown>): boolean {
+  try {
+    future.result();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Options of {@link spawn} and `TaskGroup.spawn`.
@@ -137,6 +147,7 @@ class Gathering extends Future<unknown[]> {
 
   constructor(n: number, loop: Scheduler) {
     super({ name: 'gather' });
+    this.traced = false;
     this.#results = new Array<unknown>(n);
     this.#left = n + 1; // +1 until ready(): no early resolve while adding
     this.#loop = loop;
@@ -168,6 +179,11 @@ class Gathering extends Future<unknown[]> {
 
   #childDone(i: number, child: TaskImpl | Future<unknown>): void {
     this.#left--;
+    // The awaiter's wake-up depends on every child's completion, not only the last one's.
+    // Successful completions commute (a read); a failure decides which error wins (a write).
+    const by = currentTask();
+    const failedChild = child instanceof TaskImpl ? child.outcome !== 'ok' : child.cancelled() || !childOk(child);
+    by?.loop.touch(this, failedChild ? WRITE : READ);
     let failed = false;
     let error: unknown;
     try {

@@ -19,6 +19,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TaskImpl } from './task.js';
+import type { AccessKind } from './types.js';
 import type { Target, Wait } from './wait.js';
 
 /** Context of tasks of controlled runs in context mode. */
@@ -49,6 +50,8 @@ export interface Scheduler {
   sleep(task: TaskImpl, ms: number): Promise<void>;
   /** Runs `fn` after `ms` (virtual ms in a run). */
   callLater(ms: number, fn: () => void): TimerHandle;
+  /** Records that the running step touched `target` (for partial-order reduction), without a trace event. */
+  touch(target: object, kind: AccessKind): void;
   /** Records a non-blocking operation in the trace (a release, a set, a Shared access). */
   note(task: TaskImpl | undefined, op: string, target: Target | undefined): void;
   /** A native promise whose settlement will wake a task (gather): the run is not over before it settles. */

@@ -8,6 +8,7 @@
 import { currentTask } from './context.js';
 import { CancelledError, InvalidStateError } from './errors.js';
 import type { TaskImpl } from './task.js';
+import { READ } from './types.js';
 import { PENDING, type Wait } from './wait.js';
 
 type State = 'pending' | 'ok' | 'error' | 'cancelled';
@@ -30,6 +31,8 @@ export class Future<T> implements PromiseLike<T> {
   #settled: Promise<T> | undefined = undefined;
   #retrieved = false;
   readonly label: string;
+  /** Whether settling shows in traces (internal futures only touch, for the reduction). */
+  protected traced = true;
 
   constructor(options?: { name?: string }) {
     this.label = options?.name ?? 'Future';
@@ -88,6 +91,9 @@ export class Future<T> implements PromiseLike<T> {
     }
     this.#state = state;
     this.#value = value;
+    const by = currentTask();
+    if (this.traced) by?.loop.note(by, state === 'ok' ? 'resolve' : state === 'error' ? 'reject' : 'cancel', this);
+    else by?.loop.touch(this, READ); // an internal future settles as a function of what was touched before
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wait of waiters) this.#deliverTo(wait);

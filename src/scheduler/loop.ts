@@ -26,16 +26,16 @@
  * Cost per step: one Wait object, one promise, one microtask for the decision, O(ready) to pick.
  */
 import { host } from './host.js';
-import { active, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
+import { active, currentTask, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { blockedTasks, describeBlocked } from './deadlock.js';
 import { CancelledError, DeadlockError, InternalError, invariant } from './errors.js';
 import { TaskImpl } from './task.js';
 import { TimerHeap } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
 import { LockOrder } from './lock-order.js';
-import { CLOCK, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+import { ACQUIRE, CLOCK, CLOCK_OBJECT, READ, WRITE, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
-export { CLOCK, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+export { ACQUIRE, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, READ, WRITE, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
 // The watchdog: one setImmediate at a time, for whichever loop is active.
 let armed = false;
@@ -53,6 +53,7 @@ function onWatchdog(): void {
 const NEVER: Promise<never> = new Promise<never>(() => {});
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_TIMER: TimerHandle = { cancel: () => {} };
+const ONLY_CLOCK: readonly number[] = Object.freeze([CLOCK]);
 
 /** Removes `array[i]` in place (splice allocates the removed slice; this does not). */
 function removeAt<T>(array: T[], i: number): void {
@@ -117,6 +118,7 @@ export class VirtualLoop implements Scheduler {
   readonly #ev: (number | string | Target | undefined)[] = [];
   #bound: Bindable[] | undefined = undefined;
   readonly #lockOrder: LockOrder | undefined;
+  readonly #acc: (number | object)[] | undefined;
   #kinds: Map<string, number> | undefined = undefined;
   #baseline: Map<string, number> | undefined;
   readonly #decide = (): void => {
@@ -134,6 +136,7 @@ export class VirtualLoop implements Scheduler {
     this.#maxSteps = config.maxSteps;
     this.#tracing = config.trace;
     this.#lockOrder = config.detect.lockOrder ? new LockOrder() : undefined;
+    this.#acc = config.accesses ? [] : undefined;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
@@ -160,7 +163,10 @@ export class VirtualLoop implements Scheduler {
   spawn<T>(fn: () => Promise<T> | T, name: string | undefined): TaskImpl<T> {
     const id = this.tasks.length;
     const task = new TaskImpl<T>(this, id, name ?? `Task-${id}`, fn);
-    if (!this.#ended) this.#enqueueStart(task);
+    if (this.#ended) return task;
+    this.#enqueueStart(task);
+    // The spawn is an operation on the new task: its first step depends on it.
+    if (this.#tracing || this.#acc !== undefined) this.note(currentTask(), 'spawn', task);
     return task;
   }
 
@@ -173,6 +179,8 @@ export class VirtualLoop implements Scheduler {
 
   checkpoint(task: TaskImpl, op: string, target?: Target): Promise<void> {
     if (this.#ended) return NEVER;
+    // Reaching an await reads the task's own cancel state (a cancel elsewhere conflicts).
+    if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
     const wait = Wait.open(task, op, target, undefined, true);
     this.#pushReady(wait);
     this.#signal(task);
@@ -182,6 +190,7 @@ export class VirtualLoop implements Scheduler {
   park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
     // A run that ended parks nobody: the wait never settles.
     if (this.#ended) return new Wait(task, op, target, interrupt);
+    if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
     const wait = Wait.open(task, op, target, interrupt, false);
     if (wait.state === READY) this.#pushReady(wait);
     this.#signal(task);
@@ -235,8 +244,18 @@ export class VirtualLoop implements Scheduler {
   }
 
   note(task: TaskImpl | undefined, op: string, target: Target | undefined): void {
-    if (!this.#tracing || this.#ended) return;
-    this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target);
+    if (this.#ended) return;
+    if (this.#acc !== undefined && target !== undefined) this.#acc.push(this.steps, target, op === 'read' ? READ : WRITE);
+    if (this.#tracing) this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target);
+  }
+
+  touch(target: object, kind: AccessKind): void {
+    if (this.#acc !== undefined && !this.#ended) this.#acc.push(this.steps, target, kind);
+  }
+
+  /** What each step touched (when the run records accesses). */
+  accesses(): AccessLog | undefined {
+    return this.#acc;
   }
 
   track(promise: PromiseLike<unknown>): void {
@@ -384,10 +403,14 @@ export class VirtualLoop implements Scheduler {
           this.#conclude(false, timers.size > 0 && timers.peek() !== undefined);
           return;
         }
-        if (!this.#advance()) {
+        if (timers.peek() === undefined) {
           this.#conclude(false);
           return;
         }
+        // Letting time run is a decision of its own (the only candidate): timer effects, like
+        // a timeout cancelling its task, belong to this step, not to the task that ran last.
+        this.#chooser.choose(ONLY_CLOCK, this.steps + 1, false);
+        this.#clockStep();
         continue;
       }
       // Candidates: the ids of the ready queue as they stand (the common case: no task has two
@@ -409,7 +432,7 @@ export class VirtualLoop implements Scheduler {
         }
         if (ready.length === 0 && timers.peek() !== undefined) cand.push(CLOCK);
       }
-      const index = this.#chooser.choose(cand, this.steps + 1);
+      const index = this.#chooser.choose(cand, this.steps + 1, io.length > 0);
       const id = cand[index];
       if (id === undefined) throw new InternalError(`the strategy chose index ${index} of ${cand.length} candidates`);
       if (this.#last !== -2 && id !== this.#last && cand.includes(this.#last)) this.preemptions++;
@@ -417,8 +440,7 @@ export class VirtualLoop implements Scheduler {
       this.choices.push(id);
       this.steps++;
       if (id === CLOCK) {
-        if (this.#tracing) this.#ev.push(this.steps, this.time, -1, 'advance', undefined);
-        this.#advance();
+        this.#clockStep(true);
         continue;
       }
       let wait: Wait | undefined;
@@ -448,6 +470,13 @@ export class VirtualLoop implements Scheduler {
       if (wait === undefined) throw new InternalError(`candidate task #${id} has no wake-up`);
       const task = wait.task;
       if (this.#tracing) this.#ev.push(this.steps, this.time, id, traceOp(wait), wait.target);
+      if (this.#acc !== undefined) {
+        // A step touches what its wake-up names; a task's first step touches the task (its
+        // spawn did); a wake-up from sleep depends on virtual time. A bare yield touches nothing.
+        if (wait.kind === START) this.#acc.push(this.steps, task, ACQUIRE);
+        else if (wait.op === 'sleep') this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
+        else if (wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
+      }
       this.current = task;
       this.#awaiting = true;
       arm();
@@ -459,6 +488,19 @@ export class VirtualLoop implements Scheduler {
       }
       return;
     }
+  }
+
+  /** A decision to let virtual time run to the next timer (`counted`: already recorded). */
+  #clockStep(counted = false): void {
+    if (!counted) {
+      this.choices.push(CLOCK);
+      this.steps++;
+      this.#last = CLOCK;
+    }
+    const next = this.#timers.peek();
+    if (this.#tracing) this.#ev.push(this.steps, Math.max(this.time, next?.deadline ?? this.time), -1, 'advance', undefined);
+    if (this.#acc !== undefined) this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
+    this.#advance();
   }
 
   /** Fires every timer due at the earliest deadline; false when no timer is left. */

@@ -75,6 +75,8 @@ class RealLoop implements Scheduler {
 
   note(): void {}
 
+  touch(): void {}
+
   track(): void {}
 
   io(_task: TaskImpl, outcome: Promise<unknown>): Promise<unknown> {

@@ -11,6 +11,7 @@
  */
 import { currentTask, type Scheduler } from './context.js';
 import { CancelledError, InvalidStateError, invariant } from './errors.js';
+import { CANCEL_OBJECT, CLOCK_OBJECT, WRITE } from './types.js';
 import { READY, Wait } from './wait.js';
 
 const NEW = 0;
@@ -91,13 +92,20 @@ export class TaskImpl<T = unknown> implements Task<T> {
   }
 
   cancel(reason?: unknown): boolean {
-    if (this.#status === DONE) return false;
+    this.loop.touch(CANCEL_OBJECT, WRITE);
+    if (this.#status === DONE) {
+      // Whether the cancel lands depends on whether the task has ended: a conflicting access.
+      this.loop.touch(this, WRITE);
+      return false;
+    }
     this.cancelRequests++;
-    this.loop.note(this, 'cancel', undefined);
+    this.loop.note(this, 'cancel', this);
     const error = new CancelledError(`task '${this.name}' was cancelled`, reason);
     let handled = false;
     // Copy: an interrupt takes its wait out of pendingWaits.
     for (const wait of this.pendingWaits.slice()) {
+      // Taking a waiter out of a queue (or a sleep off the clock) changes what it waits on.
+      this.loop.touch(wait.target ?? (wait.op === 'sleep' ? CLOCK_OBJECT : this), WRITE);
       if (wait.interrupt !== undefined ? wait.interrupt(wait, error) : interruptWait(wait, error)) handled = true;
     }
     if (!handled) {

@@ -11,8 +11,10 @@ export interface Chooser {
   /**
    * Picks one of `candidates` (task ids in ready-queue order, possibly `CLOCK`) for step `step`
    * (1-based) and returns its index. Called at every decision, even with one candidate.
+   * `pendingIo` says a controlled call is pending, so whether it completes before virtual time
+   * runs is part of this choice.
    */
-  choose(candidates: readonly number[], step: number): number;
+  choose(candidates: readonly number[], step: number, pendingIo?: boolean): number;
 }
 
 /**
@@ -61,6 +63,8 @@ export interface LoopConfig {
   trace: boolean;
   /** Virtualise the host's timers and clock during the run (see fake-timers.ts). */
   fakeTimers?: boolean;
+  /** Record which step touched which object, for partial-order reduction (see dfs.ts). */
+  accesses?: boolean;
 }
 
 /**
@@ -80,3 +84,24 @@ export interface TraceEvent {
   target?: string;
 }
 
+
+/**
+ * The objects each step touched, as flat triples `(step, object, kind)` with the kinds below.
+ * A `Shared` read is a read; every other operation on a primitive, task or future counts as a
+ * write (conservative). A wake-up after blocking (a lock handed over, a task awaited to its
+ * end, a task's first step after its spawn) *acquires* what woke it: it is ordered after every
+ * earlier access to that object, and races with none, since it could not have run before them.
+ * Virtual time is the object `CLOCK_OBJECT`.
+ */
+export type AccessLog = readonly (number | object)[];
+
+export const READ = 0;
+export const WRITE = 1;
+export const ACQUIRE = 2;
+export type AccessKind = typeof READ | typeof WRITE | typeof ACQUIRE;
+
+/** Stands for virtual time in access logs. */
+export const CLOCK_OBJECT: object = Object.freeze({ clock: true });
+
+/** Marks a step that cancelled a task, in access logs. */
+export const CANCEL_OBJECT: object = Object.freeze({ cancel: true });

@@ -60,6 +60,8 @@ export class Wait {
   io = false;
   /** Woken by a primitive (a lock handed over, an item arrived), after blocking in its queue. */
   woken = false;
+  /** The task blocked on this wait (it was not a bare scheduling point). */
+  parked = false;
   /** What the task awaits; a `START` wait has none (its delivery runs the task's body). */
   readonly promise: Promise<unknown> | undefined;
   #resolve: ((value: unknown) => void) | undefined;
@@ -102,6 +104,7 @@ export class Wait {
     } else if (ready) {
       wait.state = READY;
     } else {
+      wait.parked = true;
       task.pendingWaits.push(wait);
     }
     return wait;
