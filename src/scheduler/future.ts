@@ -29,7 +29,6 @@ export class Future<T> implements PromiseLike<T> {
   #waiters: Wait[] = [];
   #callbacks: ((f: Future<T>) => void)[] = [];
   #settled: Promise<T> | undefined = undefined;
-  #retrieved = false;
   readonly label: string;
   /** Whether settling shows in traces (internal futures only touch, for the reduction). */
   protected traced = true;
@@ -74,7 +73,6 @@ export class Future<T> implements PromiseLike<T> {
   /** The value of a settled future; throws its error. */
   result(): T {
     if (this.#state === 'pending') throw new InvalidStateError(`future '${this.label}' is not done: await it first`);
-    this.#retrieved = true;
     if (this.#state !== 'ok') throw this.#value;
     return this.#value as T;
   }
@@ -112,7 +110,6 @@ export class Future<T> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#retrieved = true;
     const me: TaskImpl | undefined = currentTask();
     if (me === undefined || !me.loop.virtual) {
       this.#settled ??= new Promise<T>((resolve, reject) => this.onDone((f) => (f.#state === 'ok' ? resolve(f.#value as T) : reject(f.#value))));
@@ -135,11 +132,6 @@ export class Future<T> implements PromiseLike<T> {
   remove(wait: Wait): void {
     const i = this.#waiters.indexOf(wait);
     if (i >= 0) this.#waiters.splice(i, 1);
-  }
-
-  /** Whether anything observed the outcome. */
-  get retrieved(): boolean {
-    return this.#retrieved;
   }
 
   toString(): string {

@@ -474,7 +474,7 @@ export class VirtualLoop implements Scheduler {
         // A step touches what its wake-up names; a task's first step touches the task (its
         // spawn did); a wake-up from sleep depends on virtual time. A bare yield touches nothing.
         if (wait.kind === START) this.#acc.push(this.steps, task, ACQUIRE);
-        else if (wait.op === 'sleep') this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
+        else if (wait.op === 'sleep' && wait.parked) this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
         else if (wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
       }
       this.current = task;
