@@ -11,7 +11,7 @@
  * over program order and dependence) is a race; the later step's task is added to the backtrack
  * set of the earlier step's decision (or every task enabled there, if it was not enabled). Only
  * backtrack entries are explored, so one schedule per class of equivalent interleavings (and
- * some duplicates: no sleep sets) is run instead of all of them.
+ * some duplicates: there are no sleep sets yet) is run instead of all of them.
  *
  * Dependence comes from what steps touch (the access log): a `Shared` read conflicts with a
  * write to the same variable; every other operation on a primitive, task or future counts as a
@@ -47,6 +47,12 @@ interface Node {
   before: number;
   /** Task chosen at the previous decision. */
   last: number;
+}
+
+interface Access {
+  /** The object, or its creation number within the run (comparable across schedules). */
+  object: object | number;
+  kind: number;
 }
 
 interface ObjectState {
@@ -120,7 +126,14 @@ export class DfsStrategy implements Strategy {
       // is a choice no access shows: a decision with a call pending is explored in full.
       const full = !this.#dpor || pendingIo || candidates.includes(CLOCK);
       const backtrack = full ? [preferred, ...candidates.filter((id) => id !== preferred)] : [preferred];
-      node = { candidates: candidates.slice(), backtrack, done: new Set([preferred]), chosen: preferred, before: this.#preemptions, last: this.#last };
+      node = {
+        candidates: candidates.slice(),
+        backtrack,
+        done: new Set([preferred]),
+        chosen: preferred,
+        before: this.#preemptions,
+        last: this.#last,
+      };
       this.#path.push(node);
     }
     let index = candidates.indexOf(node.chosen);
@@ -143,22 +156,27 @@ export class DfsStrategy implements Strategy {
       this.#path = [];
       return;
     }
-    this.#addRaces(accesses);
+    this.#addRaces(this.#byStep(accesses));
+  }
+
+  /** Accesses grouped by decision depth (step s is the decision at depth s - 1). */
+  #byStep(accesses: AccessLog): Access[][] {
+    const n = this.#path.length;
+    const byStep: Access[][] = Array.from({ length: n }, () => []);
+    for (let i = 0; i < accesses.length; i += 3) {
+      const step = accesses[i] as number;
+      if (step >= 1 && step <= n) byStep[step - 1]!.push({ object: accesses[i + 1] as object | number, kind: accesses[i + 2] as number });
+    }
+    return byStep;
   }
 
   /** Adds a backtrack point for every race in the schedule just run. */
-  #addRaces(accesses: AccessLog): void {
+  #addRaces(byStep: Access[][]): void {
     const path = this.#path;
     const n = path.length;
-    // Accesses grouped by step (steps are 1-based; step s is the decision at depth s - 1).
-    const byStep: { object: object; kind: number }[][] = Array.from({ length: n }, () => []);
-    for (let i = 0; i < accesses.length; i += 3) {
-      const step = accesses[i] as number;
-      if (step >= 1 && step <= n) byStep[step - 1]!.push({ object: accesses[i + 1] as object, kind: accesses[i + 2] as number });
-    }
     const clockOf = new Map<number, number[]>(); // task id → vector clock (slot → last step index)
     const stepClock: number[][] = [];
-    const objects = new Map<object, ObjectState>();
+    const objects = new Map<object | number, ObjectState>();
     const join = (a: number[], b: readonly number[]): void => {
       for (let k = 0; k < b.length; k++) if ((b[k] ?? -1) > (a[k] ?? -1)) a[k] = b[k]!;
     };

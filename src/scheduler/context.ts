@@ -77,7 +77,9 @@ export interface Bindable extends Target {
 }
 
 /** The active controlled loop, if any (runs are serialised). Set by the loop itself. */
-export const active: { loop: (Scheduler & { readonly direct: boolean; readonly current: TaskImpl | undefined }) | undefined } = {
+export const active: {
+  loop: (Scheduler & { readonly direct: boolean; readonly current: TaskImpl | undefined; created(object: object): void }) | undefined;
+} = {
   loop: undefined,
 };
 

@@ -119,6 +119,8 @@ export class VirtualLoop implements Scheduler {
   #bound: Bindable[] | undefined = undefined;
   readonly #lockOrder: LockOrder | undefined;
   readonly #acc: (number | object)[] | undefined;
+  readonly #serials = new WeakMap<object, number>();
+  #serial = 0;
   #kinds: Map<string, number> | undefined = undefined;
   #baseline: Map<string, number> | undefined;
   readonly #decide = (): void => {
@@ -145,7 +147,9 @@ export class VirtualLoop implements Scheduler {
     invariant(active.loop === undefined, 'controlled runs never overlap (the gate serialises them)');
     active.loop = this;
     this.#baseline = this.#config.baseline ?? resourceCounts();
-    this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
+    const root = new TaskImpl(this, 0, 'main', program);
+    this.created(root);
+    this.#enqueueStart(root);
     // The first decision is a microtask too: the caller's synchronous code (another check()
     // started in the same Promise.all, say) must not run as if it were the program.
     this.#queue();
@@ -164,6 +168,7 @@ export class VirtualLoop implements Scheduler {
     const id = this.tasks.length;
     const task = new TaskImpl<T>(this, id, name ?? `Task-${id}`, fn);
     if (this.#ended) return task;
+    this.created(task);
     this.#enqueueStart(task);
     // The spawn is an operation on the new task: its first step depends on it.
     if (this.#tracing || this.#acc !== undefined) this.note(currentTask(), 'spawn', task);
@@ -180,7 +185,7 @@ export class VirtualLoop implements Scheduler {
   checkpoint(task: TaskImpl, op: string, target?: Target): Promise<void> {
     if (this.#ended) return NEVER;
     // Reaching an await reads the task's own cancel state (a cancel elsewhere conflicts).
-    if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
+    if (this.#acc !== undefined) this.#acc.push(this.steps, this.#key(task), READ);
     const wait = Wait.open(task, op, target, undefined, true);
     this.#pushReady(wait);
     this.#signal(task);
@@ -190,7 +195,7 @@ export class VirtualLoop implements Scheduler {
   park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
     // A run that ended parks nobody: the wait never settles.
     if (this.#ended) return new Wait(task, op, target, interrupt);
-    if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
+    if (this.#acc !== undefined) this.#acc.push(this.steps, this.#key(task), READ);
     const wait = Wait.open(task, op, target, interrupt, false);
     if (wait.state === READY) this.#pushReady(wait);
     this.#signal(task);
@@ -245,12 +250,26 @@ export class VirtualLoop implements Scheduler {
 
   note(task: TaskImpl | undefined, op: string, target: Target | undefined): void {
     if (this.#ended) return;
-    if (this.#acc !== undefined && target !== undefined) this.#acc.push(this.steps, target, op === 'read' ? READ : WRITE);
+    if (this.#acc !== undefined && target !== undefined) this.#acc.push(this.steps, this.#key(target), op === 'read' ? READ : WRITE);
     if (this.#tracing) this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target);
   }
 
   touch(target: object, kind: AccessKind): void {
-    if (this.#acc !== undefined && !this.#ended) this.#acc.push(this.steps, target, kind);
+    if (this.#acc !== undefined && !this.#ended) this.#acc.push(this.steps, this.#key(target), kind);
+  }
+
+  /**
+   * Notes an object created during the run. Access logs name such objects by creation order,
+   * which is the same in every schedule that shares the prefix that created them, so steps of
+   * different schedules can be compared (sleep sets); objects from outside the run are
+   * themselves.
+   */
+  created(object: object): void {
+    if (this.#acc !== undefined) this.#serials.set(object, ++this.#serial);
+  }
+
+  #key(object: object): object | number {
+    return this.#serials.get(object) ?? object;
   }
 
   /** What each step touched (when the run records accesses). */
@@ -272,7 +291,9 @@ export class VirtualLoop implements Scheduler {
   }
 
   io(task: TaskImpl, outcome: Promise<unknown>, label: string): Promise<unknown> {
-    const wait = this.park(task, 'call', new Hole(label));
+    const hole = new Hole(label);
+    this.created(hole);
+    const wait = this.park(task, 'call', hole);
     if (wait.state !== PENDING) return wait.promise as Promise<unknown>;
     // Avoid an unhandled rejection while the strategy delays the completion.
     outcome.catch(() => {});
@@ -473,9 +494,9 @@ export class VirtualLoop implements Scheduler {
       if (this.#acc !== undefined) {
         // A step touches what its wake-up names; a task's first step touches the task (its
         // spawn did); a wake-up from sleep depends on virtual time. A bare yield touches nothing.
-        if (wait.kind === START) this.#acc.push(this.steps, task, ACQUIRE);
+        if (wait.kind === START) this.#acc.push(this.steps, this.#key(task), ACQUIRE);
         else if (wait.op === 'sleep' && wait.parked) this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
-        else if (wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
+        else if (wait.target !== undefined) this.#acc.push(this.steps, this.#key(wait.target), wait.parked ? ACQUIRE : WRITE);
       }
       this.current = task;
       this.#awaiting = true;

@@ -126,6 +126,22 @@ describe('dpor soundness', () => {
     expect(reducedTotal).toBeLessThan(fullTotal / 5);
   }, 120_000);
 
+  it('on programs that broke earlier versions of the reduction', async () => {
+    const cases: Op[][][] = [
+      // A cancel that lands, or not, depending on whether its target already ended.
+      [[{ kind: 'set' }, { kind: 'yield' }, { kind: 'put', k: 0 }], [{ kind: 'cancel', who: 1 }], [{ kind: 'wait' }, { kind: 'cancel', who: 0 }]],
+      // A controlled call racing its own timeout.
+      [[{ kind: 'timed', ms: 1, body: [{ kind: 'call', k: 0 }] }], [{ kind: 'call', k: 0 }]],
+      // Steps compared across schedules by object identity (objects are new in every run).
+      [
+        [{ kind: 'write', v: 1, k: 1 }],
+        [{ kind: 'read', v: 1 }, { kind: 'read', v: 0 }, { kind: 'yield' }],
+        [{ kind: 'write', v: 0, k: 1 }, { kind: 'locked', lock: 0, body: [{ kind: 'set' }] }, { kind: 'read', v: 1 }, { kind: 'locked', lock: 0, body: [{ kind: 'put', k: 0 }] }],
+      ],
+    ];
+    for (const tasks of cases) expect(await compare(tasks)).toBeDefined();
+  });
+
   it('with sleeps, timeouts, controlled calls and cancellation too (the search drops the reduction there)', async () => {
     await fc.assert(
       fc.asyncProperty(programs(true), async (tasks) => {
