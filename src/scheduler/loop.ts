@@ -119,7 +119,7 @@ export class VirtualLoop implements Scheduler {
   #bound: Bindable[] | undefined = undefined;
   readonly #lockOrder: LockOrder | undefined;
   readonly #acc: (number | object)[] | undefined;
-  readonly #serials = new WeakMap<object, number>();
+  #serials: WeakMap<object, number> | undefined = undefined;
   #serial = 0;
   #kinds: Map<string, number> | undefined = undefined;
   #baseline: Map<string, number> | undefined;
@@ -265,11 +265,11 @@ export class VirtualLoop implements Scheduler {
    * themselves.
    */
   created(object: object): void {
-    if (this.#acc !== undefined) this.#serials.set(object, ++this.#serial);
+    if (this.#acc !== undefined) (this.#serials ??= new WeakMap()).set(object, ++this.#serial);
   }
 
   #key(object: object): object | number {
-    return this.#serials.get(object) ?? object;
+    return this.#serials?.get(object) ?? object;
   }
 
   /** What each step touched (when the run records accesses). */
