@@ -30,6 +30,23 @@ describe('package', () => {
     expect(out.token).toMatch(/^v1\./);
   });
 
+  it('a token replays the same trace in another process, byte for byte', async () => {
+    const { transfers } = (await import('../test/fixtures/transfers.mjs')) as { transfers: () => Promise<void> };
+    const { check } = await import('interleave');
+    const report = await check(transfers, { runs: 500, seed: 3 });
+    expect(report.failure).toBeDefined();
+    const { token, trace } = report.failure!;
+    const script = `
+      import { replay } from 'interleave';
+      import { transfers } from './test/fixtures/transfers.mjs';
+      const result = await replay(transfers, ${JSON.stringify(token)});
+      process.stdout.write(JSON.stringify(result.trace));
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe(JSON.stringify(trace));
+  });
+
   it('exports map: types first, the vitest entry, package.json; declarations are emitted', () => {
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
       type: string;
