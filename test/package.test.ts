@@ -31,7 +31,7 @@ describe('package', () => {
   });
 
   it('a token replays the same trace in another process, byte for byte', async () => {
-    const { transfers } = (await import('../test/fixtures/transfers.mjs')) as { transfers: () => Promise<void> };
+    const { transfers } = await import('./fixtures/transfers.mjs');
     const { check } = await import('interleave');
     const report = await check(transfers, { runs: 500, seed: 3 });
     expect(report.failure).toBeDefined();
