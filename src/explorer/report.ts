@@ -11,7 +11,8 @@ import type { FailureKind, TraceEvent } from '../scheduler/loop.js';
 const MAX_CELL = 30;
 
 function cell(e: TraceEvent): string {
-  const text = e.target === undefined || e.target === e.task ? e.op : `${e.op} ${e.target}`;
+  const op = e.detail === undefined ? e.op : `${e.op} (${e.detail})`;
+  const text = e.target === undefined || e.target === e.task ? op : `${op} ${e.target}`;
   return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }
 

@@ -62,10 +62,10 @@ function removeAt<T>(array: T[], i: number): void {
   array.pop();
 }
 
-/** How a delivered wake-up reads in a trace: `acquire`, `acquire (woken)`, `get (cancelled)`. */
-function traceOp(wait: Wait): string {
-  if (!wait.ok && wait.value instanceof CancelledError) return `${wait.op} (cancelled)`;
-  return wait.woken ? `${wait.op} (woken)` : wait.op;
+/** How a delivered wake-up came about, for traces: woken by a primitive, or cancelled. */
+function wakeDetail(wait: Wait): TraceEvent['detail'] {
+  if (!wait.ok && wait.value instanceof CancelledError) return 'cancelled';
+  return wait.woken ? 'woken' : undefined;
 }
 
 export function resourceCounts(): Map<string, number> {
@@ -114,7 +114,7 @@ export class VirtualLoop implements Scheduler {
   #inflight = 0;
   #ended = false;
   #last = -2;
-  // Trace: five slots per event: step, time, task id, op, target.
+  // Trace: six slots per event: step, time, task id, op, target, detail.
   readonly #ev: (number | string | Target | undefined)[] = [];
   #bound: Bindable[] | undefined = undefined;
   readonly #lockOrder: LockOrder | undefined;
@@ -251,7 +251,7 @@ export class VirtualLoop implements Scheduler {
   note(task: TaskImpl | undefined, op: string, target: Target | undefined): void {
     if (this.#ended) return;
     if (this.#acc !== undefined && target !== undefined) this.#acc.push(this.steps, this.#key(target), op === 'read' ? READ : WRITE);
-    if (this.#tracing) this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target);
+    if (this.#tracing) this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target, undefined);
   }
 
   touch(target: object, kind: AccessKind): void {
@@ -490,7 +490,7 @@ export class VirtualLoop implements Scheduler {
       }
       if (wait === undefined) throw new InternalError(`candidate task #${id} has no wake-up`);
       const task = wait.task;
-      if (this.#tracing) this.#ev.push(this.steps, this.time, id, traceOp(wait), wait.target);
+      if (this.#tracing) this.#ev.push(this.steps, this.time, id, wait.op, wait.target, wakeDetail(wait));
       if (this.#acc !== undefined) {
         // A step touches what its wake-up names; a task's first step touches the task (its
         // spawn did); a wake-up from sleep depends on virtual time. A bare yield touches nothing.
@@ -519,7 +519,7 @@ export class VirtualLoop implements Scheduler {
       this.#last = CLOCK;
     }
     const next = this.#timers.peek();
-    if (this.#tracing) this.#ev.push(this.steps, Math.max(this.time, next?.deadline ?? this.time), -1, 'advance', undefined);
+    if (this.#tracing) this.#ev.push(this.steps, Math.max(this.time, next?.deadline ?? this.time), -1, 'advance', undefined, undefined);
     if (this.#acc !== undefined) this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
     this.#advance();
   }
@@ -625,9 +625,10 @@ export class VirtualLoop implements Scheduler {
   trace(): TraceEvent[] {
     const out: TraceEvent[] = [];
     const ev = this.#ev;
-    for (let i = 0; i < ev.length; i += 5) {
+    for (let i = 0; i < ev.length; i += 6) {
       const id = ev[i + 2] as number;
       const target = ev[i + 4] as Target | undefined;
+      const detail = ev[i + 5] as TraceEvent['detail'];
       const event: TraceEvent = {
         step: ev[i] as number,
         time: ev[i + 1] as number,
@@ -635,6 +636,7 @@ export class VirtualLoop implements Scheduler {
         op: ev[i + 3] as string,
       };
       if (target !== undefined) event.target = target.label;
+      if (detail !== undefined) event.detail = detail;
       out.push(event);
     }
     return out;

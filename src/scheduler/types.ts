@@ -82,6 +82,8 @@ export interface TraceEvent {
   task: string;
   op: string;
   target?: string;
+  /** How a wake-up came about: `woken` by a primitive after blocking, or `cancelled`. */
+  detail?: 'woken' | 'cancelled';
 }
 
 
