@@ -238,6 +238,10 @@ export async function timeout<T>(ms: number, work: PromiseLike<T> | (() => Promi
   }
   const task = currentTask();
   if (task === undefined) return outsideTimeout(ms, work);
+  // asyncio.timeout: the scope's own cancel is taken back on the way out however the work
+  // ended (or it would hit the task's next await); a cancel that arrives from outside on top
+  // of it stays a CancelledError.
+  const outstanding = task.cancelRequests;
   let expired = false;
   const handle = task.loop.callLater(ms, () => {
     expired = true;
@@ -246,9 +250,10 @@ export async function timeout<T>(ms: number, work: PromiseLike<T> | (() => Promi
   });
   try {
     const result = await (typeof work === 'function' ? work() : work);
+    if (expired) task.uncancel();
     return result;
   } catch (error) {
-    if (expired && task.uncancel() === 0 && error instanceof CancelledError) {
+    if (expired && task.uncancel() <= outstanding && error instanceof CancelledError) {
       throw new TimeoutError(`the operation did not finish within ${ms} ms`);
     }
     throw error;

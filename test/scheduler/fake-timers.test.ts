@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, gather, replay, run, Shared, spawn } from 'interleave';
+import { check, gather, replay, run, Shared, sleep, spawn, timeout } from 'interleave';
 
 /** Unmodified code that uses the host's timers: a debounced writer and a poller. */
 async function timerProgram(): Promise<void> {
@@ -80,5 +80,17 @@ describe('fakeTimers', () => {
       });
     }, { runs: 5, seed: 1, fakeTimers: true });
     expect(cleared.failure?.message).toBeUndefined();
+  });
+});
+
+describe('timeout whose deadline passes while the work waits on a plain promise', () => {
+  it('takes its cancel back when the work then finishes: the next await is not cancelled', async () => {
+    const result = await run(async () => {
+      const value = await timeout(10, () => new Promise<string>((resolve) => setTimeout(() => resolve('late but done'), 10)));
+      if (value !== 'late but done') throw new Error(`got ${value}`);
+      await sleep(1); // would throw CancelledError if the expired scope's cancel were left behind
+    }, { fakeTimers: true });
+    expect(result.failure?.message).toBeUndefined();
+    expect(result.ok).toBe(true);
   });
 });
