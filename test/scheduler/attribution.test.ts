@@ -98,22 +98,37 @@ describe('ordinary JavaScript inside a run', () => {
   });
 
   it('real I/O inside a run is reported as uncontrolled, naming the task', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const report = await check(async () => {
-      await spawn(async () => {
-        await readFile(new URL(import.meta.url));
-      }, { name: 'reader' });
-    }, { runs: 3, seed: 1 });
-    expect(report.failure?.kind).toBe('uncontrolled');
-    expect(report.failure?.message).toContain("'reader'");
+    // A local server that accepts and never answers: the read stays pending, whatever the timing.
+    const { createServer, connect } = await import('node:net');
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const sockets: { destroy(): void }[] = [];
+    try {
+      const report = await check(async () => {
+        await spawn(async () => {
+          const socket = connect(port, '127.0.0.1');
+          sockets.push(socket);
+          await new Promise((resolve) => socket.once('data', resolve));
+        }, { name: 'reader' });
+      }, { runs: 3, seed: 1 });
+      expect(report.failure?.kind).toBe('uncontrolled');
+      expect(report.failure?.message).toContain("'reader'");
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a real timer inside a run is reported as uncontrolled, naming the task', async () => {
+    // A long timer, cleared afterwards: the report must not depend on how fast the machine is.
+    const timers: ReturnType<typeof setTimeout>[] = [];
     const report = await check(async () => {
       await spawn(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => timers.push(setTimeout(resolve, 60_000)));
       }, { name: 'poller' });
     }, { runs: 3, seed: 1 });
+    for (const t of timers) clearTimeout(t);
     expect(report.failure?.kind).toBe('uncontrolled');
     expect(report.failure?.message).toContain('poller');
   });

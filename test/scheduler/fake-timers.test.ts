@@ -18,7 +18,11 @@ async function timerProgram(): Promise<void> {
 
 describe('fakeTimers', () => {
   it('without fakeTimers a real timer is uncontrolled', async () => {
-    const report = await check(timerProgram, { runs: 2, seed: 1 });
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const report = await check(async () => {
+      await new Promise((resolve) => timers.push(setTimeout(resolve, 60_000)));
+    }, { runs: 2, seed: 1 });
+    for (const t of timers) clearTimeout(t);
     expect(report.failure?.kind).toBe('uncontrolled');
   });
 
