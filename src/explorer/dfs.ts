@@ -50,8 +50,7 @@ interface Node {
 }
 
 interface Access {
-  /** The object, or its creation number within the run (comparable across schedules). */
-  object: object | number;
+  object: object;
   kind: number;
 }
 
@@ -165,7 +164,7 @@ export class DfsStrategy implements Strategy {
     const byStep: Access[][] = Array.from({ length: n }, () => []);
     for (let i = 0; i < accesses.length; i += 3) {
       const step = accesses[i] as number;
-      if (step >= 1 && step <= n) byStep[step - 1]!.push({ object: accesses[i + 1] as object | number, kind: accesses[i + 2] as number });
+      if (step >= 1 && step <= n) byStep[step - 1]!.push({ object: accesses[i + 1] as object, kind: accesses[i + 2] as number });
     }
     return byStep;
   }
@@ -176,7 +175,7 @@ export class DfsStrategy implements Strategy {
     const n = path.length;
     const clockOf = new Map<number, number[]>(); // task id → vector clock (slot → last step index)
     const stepClock: number[][] = [];
-    const objects = new Map<object | number, ObjectState>();
+    const objects = new Map<object, ObjectState>();
     const join = (a: number[], b: readonly number[]): void => {
       for (let k = 0; k < b.length; k++) if ((b[k] ?? -1) > (a[k] ?? -1)) a[k] = b[k]!;
     };

@@ -7,7 +7,7 @@
  * one left locked, holding items or set by an earlier run fails the run that touches it, with
  * an error naming it.
  */
-import { active, currentTask, type Bindable, type Scheduler } from '../scheduler/context.js';
+import { currentTask, type Bindable, type Scheduler } from '../scheduler/context.js';
 import { InvalidStateError, show } from '../scheduler/errors.js';
 import { OUTSIDE } from '../scheduler/real.js';
 import type { TaskImpl } from '../scheduler/task.js';
@@ -38,7 +38,6 @@ export abstract class Resource implements Bindable {
     const name = options?.name;
     if (name !== undefined && typeof name !== 'string') throw new TypeError(`Expected \`options.name\` to be a string, got ${show(name)}`);
     this.explicitName = name;
-    active.loop?.created(this);
   }
 
   /** The name in traces: the given name, or `Kind-N` numbered within the current run. */

@@ -11,15 +11,6 @@ import { OUTSIDE, REAL, realYield } from './real.js';
 import { TaskImpl, isThenable, type Task } from './task.js';
 import { READ, WRITE } from './types.js';
 
-function childOk(future: Future<unknown>): boolean {
-  try {
-    future.result();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Options of {@link spawn} and `TaskGroup.spawn`.
  *
@@ -179,11 +170,6 @@ class Gathering extends Future<unknown[]> {
 
   #childDone(i: number, child: TaskImpl | Future<unknown>): void {
     this.#left--;
-    // The awaiter's wake-up depends on every child's completion, not only the last one's.
-    // Successful completions commute (a read); a failure decides which error wins (a write).
-    const by = currentTask();
-    const failedChild = child instanceof TaskImpl ? child.outcome !== 'ok' : child.cancelled() || !childOk(child);
-    by?.loop.touch(this, failedChild ? WRITE : READ);
     let failed = false;
     let error: unknown;
     try {
@@ -192,6 +178,10 @@ class Gathering extends Future<unknown[]> {
       failed = true;
       error = e;
     }
+    // The awaiter's wake-up depends on every child's completion, not only the last one's.
+    // Successful completions commute (a read); a failure decides which error wins (a write).
+    const by = currentTask();
+    by?.loop.touch(this, failed ? WRITE : READ);
     if (failed && !this.done() && !this.#cancelling) {
       this.reject(error);
       return;

@@ -77,9 +77,7 @@ export interface Bindable extends Target {
 }
 
 /** The active controlled loop, if any (runs are serialised). Set by the loop itself. */
-export const active: {
-  loop: (Scheduler & { readonly direct: boolean; readonly current: TaskImpl | undefined; created(object: object): void }) | undefined;
-} = {
+export const active: { loop: (Scheduler & { readonly direct: boolean; readonly current: TaskImpl | undefined }) | undefined } = {
   loop: undefined,
 };
 

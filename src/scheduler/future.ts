@@ -5,7 +5,7 @@
  * started waiting. Cancelling a task that awaits a Future cancels the Future (asyncio), and a
  * cancelled Future ends its awaiters with `CancelledError`.
  */
-import { active, currentTask } from './context.js';
+import { currentTask } from './context.js';
 import { CancelledError, InvalidStateError } from './errors.js';
 import type { TaskImpl } from './task.js';
 import { READ } from './types.js';
@@ -35,7 +35,6 @@ export class Future<T> implements PromiseLike<T> {
 
   constructor(options?: { name?: string }) {
     this.label = options?.name ?? 'Future';
-    active.loop?.created(this);
   }
 
   /** True once resolved, rejected or cancelled. */

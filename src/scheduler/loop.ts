@@ -3,7 +3,8 @@
  *
  * Vocabulary (used the same way everywhere):
  * - a *scheduling point* is an operation at which a task hands control to the loop: a
- *   `yieldNow`, a `sleep`, the await of a Task or Future, every primitive operation;
+ *   `yieldNow`, a `sleep`, the await of a Task or Future, every blocking primitive operation
+ *   (even one that does not block);
  * - a *step* is what happens between two decisions: the loop picks one runnable task (the
  *   strategy chooses among them), delivers that task's wake-up, and the task runs until it
  *   reaches its next scheduling point or ends;
@@ -23,7 +24,8 @@
  * tasks), or waits on a foreign promise (the run restarts in context mode, see context.ts), or
  * on real I/O or a real timer (`uncontrolled`).
  *
- * Cost per step: one Wait object, one promise, one microtask for the decision, O(ready) to pick.
+ * Cost per step: one Wait object, one promise, two microtasks (the decision and the task's
+ * continuation), O(ready) to pick.
  */
 import { host } from './host.js';
 import { active, currentTask, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
@@ -119,8 +121,6 @@ export class VirtualLoop implements Scheduler {
   #bound: Bindable[] | undefined = undefined;
   readonly #lockOrder: LockOrder | undefined;
   readonly #acc: (number | object)[] | undefined;
-  #serials: WeakMap<object, number> | undefined = undefined;
-  #serial = 0;
   #kinds: Map<string, number> | undefined = undefined;
   #baseline: Map<string, number> | undefined;
   readonly #decide = (): void => {
@@ -147,9 +147,7 @@ export class VirtualLoop implements Scheduler {
     invariant(active.loop === undefined, 'controlled runs never overlap (the gate serialises them)');
     active.loop = this;
     this.#baseline = this.#config.baseline ?? resourceCounts();
-    const root = new TaskImpl(this, 0, 'main', program);
-    this.created(root);
-    this.#enqueueStart(root);
+    this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
     // The first decision is a microtask too: the caller's synchronous code (another check()
     // started in the same Promise.all, say) must not run as if it were the program.
     this.#queue();
@@ -168,7 +166,6 @@ export class VirtualLoop implements Scheduler {
     const id = this.tasks.length;
     const task = new TaskImpl<T>(this, id, name ?? `Task-${id}`, fn);
     if (this.#ended) return task;
-    this.created(task);
     this.#enqueueStart(task);
     // The spawn is an operation on the new task: its first step depends on it.
     if (this.#tracing || this.#acc !== undefined) this.note(currentTask(), 'spawn', task);
@@ -185,7 +182,7 @@ export class VirtualLoop implements Scheduler {
   checkpoint(task: TaskImpl, op: string, target?: Target): Promise<void> {
     if (this.#ended) return NEVER;
     // Reaching an await reads the task's own cancel state (a cancel elsewhere conflicts).
-    if (this.#acc !== undefined) this.#acc.push(this.steps, this.#key(task), READ);
+    if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
     const wait = Wait.open(task, op, target, undefined, true);
     this.#pushReady(wait);
     this.#signal(task);
@@ -195,7 +192,7 @@ export class VirtualLoop implements Scheduler {
   park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
     // A run that ended parks nobody: the wait never settles.
     if (this.#ended) return new Wait(task, op, target, interrupt);
-    if (this.#acc !== undefined) this.#acc.push(this.steps, this.#key(task), READ);
+    if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
     const wait = Wait.open(task, op, target, interrupt, false);
     if (wait.state === READY) this.#pushReady(wait);
     this.#signal(task);
@@ -211,11 +208,9 @@ export class VirtualLoop implements Scheduler {
   }
 
   #settle(wait: Wait, ok: boolean, value: unknown): void {
+    // A pending controlled call is settled only by a cancel, whose interrupt has already taken
+    // it out of `#io` (its home).
     if (this.#ended || !wait.settle(ok, value)) return;
-    if (wait.io) {
-      const j = this.#io.indexOf(wait);
-      if (j >= 0) this.#io.splice(j, 1);
-    }
     this.#pushReady(wait);
   }
 
@@ -250,26 +245,12 @@ export class VirtualLoop implements Scheduler {
 
   note(task: TaskImpl | undefined, op: string, target: Target | undefined): void {
     if (this.#ended) return;
-    if (this.#acc !== undefined && target !== undefined) this.#acc.push(this.steps, this.#key(target), op === 'read' ? READ : WRITE);
+    if (this.#acc !== undefined && target !== undefined) this.#acc.push(this.steps, target, op === 'read' ? READ : WRITE);
     if (this.#tracing) this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target, undefined);
   }
 
   touch(target: object, kind: AccessKind): void {
-    if (this.#acc !== undefined && !this.#ended) this.#acc.push(this.steps, this.#key(target), kind);
-  }
-
-  /**
-   * Notes an object created during the run. Access logs name such objects by creation order,
-   * which is the same in every schedule that shares the prefix that created them, so steps of
-   * different schedules can be compared (sleep sets); objects from outside the run are
-   * themselves.
-   */
-  created(object: object): void {
-    if (this.#acc !== undefined) (this.#serials ??= new WeakMap()).set(object, ++this.#serial);
-  }
-
-  #key(object: object): object | number {
-    return this.#serials?.get(object) ?? object;
+    if (this.#acc !== undefined && !this.#ended) this.#acc.push(this.steps, target, kind);
   }
 
   /** What each step touched (when the run records accesses). */
@@ -291,9 +272,7 @@ export class VirtualLoop implements Scheduler {
   }
 
   io(task: TaskImpl, outcome: Promise<unknown>, label: string): Promise<unknown> {
-    const hole = new Hole(label);
-    this.created(hole);
-    const wait = this.park(task, 'call', hole);
+    const wait = this.park(task, 'call', new Hole(label));
     if (wait.state !== PENDING) return wait.promise as Promise<unknown>;
     // Avoid an unhandled rejection while the strategy delays the completion.
     outcome.catch(() => {});
@@ -421,7 +400,7 @@ export class VirtualLoop implements Scheduler {
       }
       if (ready.length === 0 && io.length === 0) {
         if (this.tasks[0]!.done() && timers.onlyDaemons()) {
-          this.#conclude(false, timers.size > 0 && timers.peek() !== undefined);
+          this.#conclude(false, timers.peek() !== undefined);
           return;
         }
         if (timers.peek() === undefined) {
@@ -494,9 +473,9 @@ export class VirtualLoop implements Scheduler {
       if (this.#acc !== undefined) {
         // A step touches what its wake-up names; a task's first step touches the task (its
         // spawn did); a wake-up from sleep depends on virtual time. A bare yield touches nothing.
-        if (wait.kind === START) this.#acc.push(this.steps, this.#key(task), ACQUIRE);
+        if (wait.kind === START) this.#acc.push(this.steps, task, ACQUIRE);
         else if (wait.op === 'sleep' && wait.parked) this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
-        else if (wait.target !== undefined) this.#acc.push(this.steps, this.#key(wait.target), wait.parked ? ACQUIRE : WRITE);
+        else if (wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
       }
       this.current = task;
       this.#awaiting = true;
@@ -524,17 +503,16 @@ export class VirtualLoop implements Scheduler {
     this.#advance();
   }
 
-  /** Fires every timer due at the earliest deadline; false when no timer is left. */
-  #advance(): boolean {
+  /** Fires every timer due at the earliest deadline. */
+  #advance(): void {
     const timers = this.#timers;
     const first = timers.peek();
-    if (first === undefined) return false;
+    if (first === undefined) return;
     if (first.deadline > this.time) this.time = first.deadline;
     for (let t = timers.peek(); t !== undefined && t.deadline <= this.time; t = timers.peek()) {
       timers.pop();
       t.fire();
     }
-    return true;
   }
 
   /** Nothing is runnable and no timer is left: the run is over. */
@@ -588,7 +566,7 @@ export class VirtualLoop implements Scheduler {
         return;
       }
       const detail = describeBlocked(blocked);
-      this.#end({ kind: 'deadlock', error: new DeadlockError(`deadlock: no task can run and the program has not finished\n${detail}`), detail });
+      this.#end({ kind: 'deadlock', error: new DeadlockError(`deadlock: no task can run and the program has not finished\n${detail}`) });
       return;
     }
     if (intervals && detect.leaks) {
@@ -603,7 +581,6 @@ export class VirtualLoop implements Scheduler {
       this.#end({
         kind: 'leak',
         error: new Error(`the program returned while ${blocked.length} task(s) stayed blocked forever\n${detail}`),
-        detail,
       });
       return;
     }

@@ -88,8 +88,7 @@ export interface TraceEvent {
 
 
 /**
- * The objects each step touched, as flat triples `(step, object, kind)` with the kinds below;
- * an object created during the run appears as its creation number.
+ * The objects each step touched, as flat triples `(step, object, kind)` with the kinds below.
  * A `Shared` read is a read; every other operation on a primitive, task or future counts as a
  * write (conservative). A wake-up after blocking (a lock handed over, a task awaited to its
  * end, a task's first step after its spawn) *acquires* what woke it: it is ordered after every
