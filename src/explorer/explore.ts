@@ -182,7 +182,7 @@ function failureOf(
     preemptions: result.preemptions,
     trace,
     minimized,
-    message: buildMessage(kind, error, token, o.seed, o.strategy, runIndex, { ...result, trace }, minimized, o.testName),
+    message: buildMessage(kind, error, token, o.seed, o.strategy, runIndex, { ...result, trace, detail: result.end.detail }, minimized, o.testName),
   };
 }
 
@@ -190,10 +190,9 @@ function failureOf(
 async function replayChoices(program: Program, choices: number[], o: Resolved, direct: boolean, strict: boolean, trace = true): Promise<ScheduleResult> {
   const chooser = new ReplayChooser(choices, strict);
   const result = await runSchedule(program, chooser, configOf(o, direct, trace));
-  if (strict && chooser.divergence !== undefined && result.end.kind === 'ok') {
-    result.end = { kind: 'nondeterministic', error: new Error(chooser.divergence) };
-  } else if (strict && chooser.divergence !== undefined) {
-    result.end = { kind: 'nondeterministic', error: new Error(`${chooser.divergence}\n(the diverged run then failed: ${errorText(result.end.error)})`) };
+  if (strict && chooser.divergence !== undefined) {
+    const then = result.end.kind === 'ok' ? '' : `\n(the diverged run then failed: ${errorText(result.end.error)})`;
+    result.end = { kind: 'nondeterministic', error: new Error(chooser.divergence + then) };
   }
   return result;
 }
@@ -214,16 +213,17 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   const strategy = makeStrategy(o);
   const distinct = new DistinctCounter();
   const baseline = resourceCounts();
-  let direct = true;
   let runs = 0;
   let exhausted = false;
   let failing: ScheduleResult | undefined;
   let failingIndex = 0;
   let lastYield = started;
+  // Past its exact range the distinct counter estimates; it never reports more than ran.
+  const distinctRuns = (): number => Math.min(distinct.count, runs);
   const report = (failure?: Failure): ExploreReport => ({
     ok: failure === undefined,
     runs,
-    distinct: Math.min(distinct.count, runs),
+    distinct: distinctRuns(),
     exhausted,
     elapsedMs: host.now() - started,
     seed: o.seed,
@@ -240,18 +240,19 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     if (!o.runsGiven) return report();
   }
 
+  // One configuration for the whole search; a run that needed context mode switches it for good.
+  const config = configOf(o, true, o.checkDeterminism, baseline);
   for (let i = 0, t = started; i < o.runs; i++) {
     if (t - started >= o.timeLimit) break;
     if (!strategy.beginRun(i)) {
       exhausted = true;
       break;
     }
-    const config = configOf(o, direct, o.checkDeterminism, baseline);
-    if (strategy.needsAccesses === true) config.accesses = true;
+    config.accesses = strategy.needsAccesses === true;
     let result = await runSchedule(program, strategy, config);
     strategy.endRun(result.choices, result.end.kind !== 'ok', result.accesses);
     runs++;
-    if (!result.direct) direct = false;
+    if (!result.direct) config.direct = false;
     distinct.add(hashChoices(result.choices));
     if (o.checkDeterminism && result.end.kind !== 'nondeterministic') {
       const again = await replayChoices(program, result.choices.slice(), o, result.direct, true);
@@ -269,12 +270,12 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     t = host.now();
     if (t - lastYield >= 50) {
       lastYield = t;
-      o.onProgress?.({ runs, distinct: Math.min(distinct.count, runs), elapsedMs: t - started });
+      o.onProgress?.({ runs, distinct: distinctRuns(), elapsedMs: t - started });
       await yieldToEventLoop();
     }
   }
   if (failing === undefined) {
-    o.onProgress?.({ runs, distinct: Math.min(distinct.count, runs), elapsedMs: host.now() - started });
+    o.onProgress?.({ runs, distinct: distinctRuns(), elapsedMs: host.now() - started });
     return report();
   }
   const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';

@@ -55,11 +55,13 @@ export function formatTrace(trace: readonly TraceEvent[]): string {
   return lines.join('\n');
 }
 
-/** Shortens a long trace for messages: the head and the tail, which hold the failure. */
-export function clipTrace(trace: readonly TraceEvent[], max = 120): { shown: TraceEvent[]; omitted: number } {
-  if (trace.length <= max) return { shown: trace.slice(), omitted: 0 };
+/** The timeline of a trace for messages; a long one keeps its head and its tail, which holds the failure. */
+function clippedTimeline(trace: readonly TraceEvent[], max = 120): string {
+  if (trace.length <= max) return formatTrace(trace);
   const head = Math.floor(max / 4);
-  return { shown: [...trace.slice(0, head), ...trace.slice(trace.length - (max - head))], omitted: trace.length - max };
+  const lines = formatTrace([...trace.slice(0, head), ...trace.slice(trace.length - (max - head))]).split('\n');
+  lines.splice(head + 1, 0, `   … ${trace.length - max} events omitted …`); // +1: the header row
+  return lines.join('\n');
 }
 
 /** interleave's own source (or build) directory: its stack frames are noise in reports. */
@@ -95,29 +97,22 @@ export function buildMessage(
   seed: string | undefined,
   strategy: string | undefined,
   runIndex: number,
-  result: { steps: number; preemptions: number; trace: readonly TraceEvent[] },
+  result: { steps: number; preemptions: number; trace: readonly TraceEvent[]; detail?: string | undefined },
   minimized: boolean,
   testName: string | undefined,
 ): string {
   const where = seed === undefined ? 'in the replayed schedule' : `in schedule ${runIndex + 1} (strategy ${strategy}, seed ${seed})`;
-  const { shown, omitted } = clipTrace(result.trace);
-  let timeline = formatTrace(shown);
-  if (omitted > 0) {
-    const lines = timeline.split('\n');
-    const head = Math.floor(120 / 4) + 1;
-    lines.splice(head, 0, `   … ${omitted} events omitted …`);
-    timeline = lines.join('\n');
-  }
   const reproduce = testName !== undefined
     ? `INTERLEAVE_REPLAY=${token} npx vitest -t ${JSON.stringify(testName)}`
     : `INTERLEAVE_REPLAY=${token} npx vitest -t "<test name>"   (or: await replay(program, '${token}'))`;
   return [
     `interleave found ${KIND_TEXT[kind]} ${where}`,
     '',
+    ...(result.detail === undefined ? [] : [result.detail]),
     errorText(error),
     '',
     `trace (${minimized ? 'minimized, ' : ''}${result.steps} steps, ${result.preemptions} preemption${result.preemptions === 1 ? '' : 's'}):`,
-    timeline,
+    clippedTimeline(result.trace),
     '',
     `kind:      ${kind}`,
     `seed:      ${seed ?? '(replay)'}`,
