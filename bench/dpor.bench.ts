@@ -7,7 +7,7 @@
 // Usage (after `npm run build && npx tsc -p tsconfig.scripts.json`):
 //   node build/bench/dpor.bench.js
 
-import { check, gather, Lock, Shared, spawn, yieldNow, type Program } from 'interleave';
+import { check, gather, Lock, Shared, spawn, yieldNow, type Program } from 'interleaved';
 
 /** `n` tasks each append their index to one shared string after `pad` yields: n! orders. */
 function writers(n: number, pad: number): Program {

@@ -1,4 +1,4 @@
-// Benchmark: interleave's explorer vs fast-check's fc.scheduler() on the same program.
+// Benchmark: interleaved's explorer vs fast-check's fc.scheduler() on the same program.
 //
 // Program: 3 tasks x 10 steps of read / scheduling point / write on a shared counter.
 // The property (10 <= counter <= 30) always holds, so every schedule runs to completion and
@@ -13,7 +13,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
-import { explore, gather, Shared, spawn, yieldNow } from 'interleave';
+import { explore, gather, Shared, spawn, yieldNow } from 'interleaved';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -65,7 +65,7 @@ function gc(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// interleave side
+// interleaved side
 
 async function interleaveProgram(): Promise<void> {
   programCalls++;
@@ -90,7 +90,7 @@ async function runInterleave(runs: number): Promise<{ schedules: number; extra: 
     strategy: 'random',
     minimize: false,
   });
-  if (!report.ok) throw new Error(`interleave: explore reported a failure: ${report.failure?.message}`);
+  if (!report.ok) throw new Error(`interleaved: explore reported a failure: ${report.failure?.message}`);
   return { schedules: report.runs, extra: `distinct=${report.distinct} exhausted=${report.exhausted}` };
 }
 
@@ -141,7 +141,7 @@ async function runFastCheck(runs: number, wait: WaitKind): Promise<{ schedules: 
 
 interface Variant {
   name: string;
-  side: 'interleave' | 'fast-check';
+  side: 'interleaved' | 'fast-check';
   run: (runs: number) => Promise<{ schedules: number; extra: string }>;
 }
 
@@ -179,7 +179,7 @@ function pad(s: string, w: number, right = false): string {
 
 async function speed(cfg: Config): Promise<void> {
   const variants: Variant[] = [
-    { name: 'interleave explore (random)', side: 'interleave', run: (n) => runInterleave(n) },
+    { name: 'interleaved explore (random)', side: 'interleaved', run: (n) => runInterleave(n) },
     { name: 'fast-check waitAll', side: 'fast-check', run: (n) => runFastCheck(n, 'waitAll') },
     { name: 'fast-check waitFor(all)', side: 'fast-check', run: (n) => runFastCheck(n, 'waitFor') },
     { name: 'fast-check waitIdle', side: 'fast-check', run: (n) => runFastCheck(n, 'waitIdle') },
@@ -195,9 +195,9 @@ async function speed(cfg: Config): Promise<void> {
     );
   }
 
-  // Alternate sides: interleave, fast-check, interleave, fast-check, ... Each repetition runs
-  // every fast-check variant once, each preceded by an interleave run, and the fast-check order
-  // rotates between repetitions so every variant sees every position. interleave therefore gets
+  // Alternate sides: interleaved, fast-check, interleaveed, fast-check, ... Each repetition runs
+  // every fast-check variant once, each preceded by an interleaved run, and the fast-check order
+  // rotates between repetitions so every variant sees every position. interleaved therefore gets
   // (fast-check variants x reps) samples; every fast-check variant gets `reps` samples.
   const fcVariants = variants.filter((v) => v.side === 'fast-check');
   const ilVariant = variants[0]!;
@@ -271,12 +271,12 @@ async function speed(cfg: Config): Promise<void> {
         `${pad(r.pointsPerSchedule.toFixed(2), 12, true)} | ${pad(String(r.n), 7, true)} |`,
     );
   }
-  const il = rows.find((r) => r.side === 'interleave')!;
+  const il = rows.find((r) => r.side === 'interleaved')!;
   const fastest = rows.filter((r) => r.side === 'fast-check').sort((a, b) => b.pointsPerS - a.pointsPerS)[0]!;
   console.log('');
   console.log(`fastest fast-check wait: ${fastest.name}`);
   console.log(
-    `ratio interleave / fast-check (${fastest.name}): ${(il.pointsPerS / fastest.pointsPerS).toFixed(2)}x ` +
+    `ratio interleaved / fast-check (${fastest.name}): ${(il.pointsPerS / fastest.pointsPerS).toFixed(2)}x ` +
       `(points/s ${fmtInt(il.pointsPerS)} vs ${fmtInt(fastest.pointsPerS)})`,
   );
 }
@@ -362,7 +362,7 @@ async function main(): Promise<void> {
   } catch {
     // informational only
   }
-  console.log('interleave vs fast-check scheduler benchmark');
+  console.log('interleaved vs fast-check scheduler benchmark');
   console.log(`node ${process.version}  ${os.platform()} ${os.arch()}  fast-check ${fcVersion}`);
   console.log(`cpu: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} logical)`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

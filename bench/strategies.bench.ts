@@ -8,7 +8,7 @@
 // Usage (after `npm run build && npx tsc -p tsconfig.scripts.json`):
 //   node build/bench/strategies.bench.js [seeds=30] [runs=2000]
 
-import { check, gather, Shared, spawn, yieldNow, type StrategyName } from 'interleave';
+import { check, gather, Shared, spawn, yieldNow, type StrategyName } from 'interleaved';
 import { examples } from '../examples/catalog.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));

@@ -9,7 +9,7 @@
  *
  * Fix: hold a Lock across the whole read-modify-write.
  */
-import { gather, Lock, Shared, spawn, yieldNow } from 'interleave';
+import { gather, Lock, Shared, spawn, yieldNow } from 'interleaved';
 
 export const description =
   'Lost update: two deposits read a balance, await the ledger, then write back what they read';

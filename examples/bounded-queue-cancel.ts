@@ -9,7 +9,7 @@
  * Fix: the viewer shuts the queue down when it leaves (in `finally`, so a cancel or an error
  * counts too); the encoder's blocked `put` then fails with QueueShutDown and it stops.
  */
-import { gather, Queue, QueueShutDown, sleep, spawn, timeout, TimeoutError } from 'interleave';
+import { gather, Queue, QueueShutDown, sleep, spawn, timeout, TimeoutError } from 'interleaved';
 
 export const description =
   'Blocked producer: the consumer of a bounded Queue is cancelled by a timeout; put() waits forever';

@@ -9,7 +9,7 @@
  * Fix: cache the in-flight load, not only its result. The first miss spawns the load and stores
  * its Task before any await; later callers find that Task and await the same load.
  */
-import { gather, Shared, sleep, spawn, yieldNow, type Task } from 'interleave';
+import { gather, Shared, sleep, spawn, yieldNow, type Task } from 'interleaved';
 
 export const description =
   'Cache stampede: concurrent misses on one key all run the slow loader instead of one';

@@ -3,7 +3,7 @@
  * entry is one module with a `buggy` and a `fixed` program, the kind of failure the explorer
  * reports for the buggy one, and the seed the runner searches with.
  */
-import type { Failure } from 'interleave';
+import type { Failure } from 'interleaved';
 import * as bankTransfer from './bank-transfer.js';
 import * as boundedQueueCancel from './bounded-queue-cancel.js';
 import * as cacheStampede from './cache-stampede.js';

@@ -8,7 +8,7 @@
  *
  * Fix: `waitFor(predicate)` re-checks the predicate every time the worker wakes up.
  */
-import { Condition, gather, Lock, Shared, spawn, yieldNow } from 'interleave';
+import { Condition, gather, Lock, Shared, spawn, yieldNow } from 'interleaved';
 
 export const description =
   'Stolen wake-up: a worker waits on a Condition under `if`, and another worker takes its job';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { check, replay } from 'interleave';
-import { exploreTest } from 'interleave/vitest';
+import { check, replay } from 'interleaved';
+import { exploreTest } from 'interleaved/vitest';
 import * as bankTransfer from './bank-transfer.js';
 import { examples } from './catalog.js';
 import * as missedWakeup from './missed-wakeup.js';

@@ -8,7 +8,7 @@
  * Fix: every transfer takes the two locks in one global order (by account id), whichever way
  * the money flows, so no cycle can form.
  */
-import { gather, Lock, Shared, spawn } from 'interleave';
+import { gather, Lock, Shared, spawn } from 'interleaved';
 
 export const description =
   'Deadlock: two transfers lock the same two accounts in opposite orders';

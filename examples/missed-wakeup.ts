@@ -9,7 +9,7 @@
  * Fix: an Event is a flag, not a count. Hand the orders over through a Queue, which keeps every
  * item and wakes the consumer once per item.
  */
-import { Event, gather, Queue, Shared, spawn, yieldNow } from 'interleave';
+import { Event, gather, Queue, Shared, spawn, yieldNow } from 'interleaved';
 
 export const description =
   'Missed wake-up: the consumer clears an Event after its work, erasing a set() made meanwhile';

@@ -10,7 +10,7 @@
  *
  * Fix: release in `finally` (or use `runExclusive`), so every path returns the connection.
  */
-import { controlled, gather, Semaphore, spawn, timeout, TimeoutError } from 'interleave';
+import { controlled, gather, Semaphore, spawn, timeout, TimeoutError } from 'interleaved';
 
 export const description =
   'Pool leak: a request that times out returns early without releasing its connection';

@@ -4,7 +4,7 @@
  *
  * `INTERLEAVE_SEED` replaces every example's seed; `INTERLEAVE_RUNS` caps the schedules.
  */
-import { check, type ExploreReport } from 'interleave';
+import { check, type ExploreReport } from 'interleaved';
 import { examples, type Example } from './catalog.js';
 
 const RUNS = 2000;

@@ -1,5 +1,5 @@
 /**
- * interleave: deterministic concurrency testing for TypeScript.
+ * interleaved: deterministic concurrency testing for TypeScript.
  *
  * The public surface, listed explicitly: the runtime (src/scheduler), the primitives
  * (src/primitives) and the explorer (src/explorer).

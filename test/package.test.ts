@@ -11,9 +11,9 @@ describe('package', () => {
     execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root });
   }, 120_000);
 
-  it('plain node imports `interleave` from dist and finds a race', () => {
+  it('plain node imports `interleaved` from dist and finds a race', () => {
     const script = `
-      import { check, spawn, gather, yieldNow, Shared } from 'interleave';
+      import { check, spawn, gather, yieldNow, Shared } from 'interleaved';
       const report = await check(async () => {
         const c = new Shared(0);
         const inc = async () => { const v = c.get(); await yieldNow(); c.set(v + 1); };
@@ -32,12 +32,12 @@ describe('package', () => {
 
   it('a token replays the same trace in another process, byte for byte', async () => {
     const { transfers } = await import('./fixtures/transfers.mjs');
-    const { check } = await import('interleave');
+    const { check } = await import('interleaved');
     const report = await check(transfers, { runs: 500, seed: 3 });
     expect(report.failure).toBeDefined();
     const { token, trace } = report.failure!;
     const script = `
-      import { replay } from 'interleave';
+      import { replay } from 'interleaved';
       import { transfers } from './test/fixtures/transfers.mjs';
       const result = await replay(transfers, ${JSON.stringify(token)});
       process.stdout.write(JSON.stringify(result.trace));

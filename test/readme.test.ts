@@ -17,7 +17,7 @@ describe('README snippets', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const runnable = blocks
     .map((b, i) => ({ ...b, index: i, printed: blocks[i + 1]?.lang === 'text' ? blocks[i + 1]!.code : undefined }))
-    .filter((b) => b.lang === 'ts' && b.code.startsWith('import') && !b.code.includes('interleave/vitest'));
+    .filter((b) => b.lang === 'ts' && b.code.startsWith('import') && !b.code.includes('interleaved/vitest'));
 
   it('has runnable snippets', () => {
     expect(runnable.length).toBeGreaterThanOrEqual(3);

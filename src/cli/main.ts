@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `interleave` command.
+ * The `interleaved` command.
  *
- *   interleave fuzz <files...> [--duration 60s] [--runs N] [--strategy S] [--seed S] [--json out.json]
- *   interleave replay <file>#<export> <token>
+ *   interleaved fuzz <files...> [--duration 60s] [--runs N] [--strategy S] [--seed S] [--json out.json]
+ *   interleaved replay <file>#<export> <token>
  *
  * `fuzz` imports each file, explores every exported `scenario` in turn until the time budget or
  * the run budget ends, prints one line per scenario, and exits 1 when any scenario failed
@@ -24,8 +24,8 @@ import { isScenario, type Scenario } from '../explorer/scenario.js';
 class UsageError extends Error {}
 
 const USAGE = `usage:
-  interleave fuzz <files...> [--duration 60s] [--runs N] [--strategy random|pct|dfs|portfolio] [--seed S] [--json out.json]
-  interleave replay <file>#<export> <token>`;
+  interleaved fuzz <files...> [--duration 60s] [--runs N] [--strategy random|pct|dfs|portfolio] [--seed S] [--json out.json]
+  interleaved replay <file>#<export> <token>`;
 
 const NOT_YET = new Set(['--workers', '--shard', '--corpus', '--junit', '--html']);
 
@@ -102,7 +102,7 @@ async function fuzz(args: FuzzArgs): Promise<number> {
     console.log(`${report.ok ? 'ok  ' : 'FAIL'} ${file}#${name}: ${report.runs} schedules (${report.distinct} distinct, ${rate}/s), seed ${report.seed}`);
     if (report.failure !== undefined) {
       failed++;
-      console.log(`\n${report.failure.message}\n   or: interleave replay ${file}#${name} ${report.failure.token}\n`);
+      console.log(`\n${report.failure.message}\n   or: interleaved replay ${file}#${name} ${report.failure.token}\n`);
     }
   }
   if (args.json !== undefined) {
@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
-      console.error(`interleave: ${error.message}\n${USAGE}`);
+      console.error(`interleaved: ${error.message}\n${USAGE}`);
       return 2;
     }
     throw error;

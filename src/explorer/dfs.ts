@@ -18,7 +18,7 @@
  * write (conservative); waking from `sleep` depends on the clock. A wake-up after blocking
  * acquires what woke it (it is ordered after it and races with nothing: it could not have run
  * earlier), which keeps hand-offs, awaited tasks and gathers from multiplying schedules. The reduction is sound only
- * for programs whose tasks share state through `Shared` and interleave's primitives: two steps
+ * for programs whose tasks share state through `Shared` and interleaved's primitives: two steps
  * that share a plain variable look independent. Such programs need `dpor: false`.
  *
  * The reduction is applied to programs that coordinate through `Shared` and the primitives

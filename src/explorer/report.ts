@@ -64,13 +64,13 @@ function clippedTimeline(trace: readonly TraceEvent[], max = 120): string {
   return lines.join('\n');
 }
 
-/** interleave's own source (or build) directory: its stack frames are noise in reports. */
+/** interleaved's own source (or build) directory: its stack frames are noise in reports. */
 const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const stack = error.stack ?? `${error.name}: ${error.message}`;
-    // Keep the message and the first frames of user code; drop interleave's and node's own frames.
+    // Keep the message and the first frames of user code; drop interleaved's and node's own frames.
     const lines = stack.split('\n');
     const head = lines.filter((l) => !l.trimStart().startsWith('at ')).join('\n');
     const frames = lines.filter((l) => l.trimStart().startsWith('at ') && !l.includes('node:') && !l.includes(OWN_DIR));
@@ -106,7 +106,7 @@ export function buildMessage(
     ? `INTERLEAVE_REPLAY=${token} npx vitest -t ${JSON.stringify(testName)}`
     : `INTERLEAVE_REPLAY=${token} npx vitest -t "<test name>"   (or: await replay(program, '${token}'))`;
   return [
-    `interleave found ${KIND_TEXT[kind]} ${where}`,
+    `interleaved found ${KIND_TEXT[kind]} ${where}`,
     '',
     ...(result.detail === undefined ? [] : [result.detail]),
     errorText(error),

@@ -75,7 +75,7 @@ function gated(program: () => Promise<unknown> | unknown, chooser: Chooser, conf
       // Replay the same choices with AsyncLocalStorage attribution (see scheduler/context.ts).
       const again = new VirtualLoop({ ...config, direct: false }, new ReplayChooser(loop.choices.slice(), false, chooser));
       return start(again, program, config).then((end2) =>
-        resultOf(again, end2.kind === 'restart' ? { kind: 'error', error: new Error('interleave internal error: a context-mode run asked to restart') } : end2, config),
+        resultOf(again, end2.kind === 'restart' ? { kind: 'error', error: new Error('interleaved internal error: a context-mode run asked to restart') } : end2, config),
       );
     })
     .finally(leaveGate);

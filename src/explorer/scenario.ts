@@ -6,7 +6,7 @@ import { check, type ExploreReport, type Program } from './explore.js';
 import type { ExploreOptions } from './options.js';
 import { show } from '../scheduler/errors.js';
 
-const SCENARIO = Symbol.for('interleave.scenario');
+const SCENARIO = Symbol.for('interleaved.scenario');
 
 /**
  * A program packaged with its options, discoverable as an export of a file.

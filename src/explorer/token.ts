@@ -78,7 +78,7 @@ export function decodeToken(token: unknown): Schedule {
   if (dot < 0) throw new TokenError(token, 'it has no version prefix');
   const version = token.slice(0, dot);
   if (version !== TOKEN_VERSION) {
-    throw new TokenError(token, `version '${version}' is not supported by this interleave (it reads '${TOKEN_VERSION}')`);
+    throw new TokenError(token, `version '${version}' is not supported by this interleaved (it reads '${TOKEN_VERSION}')`);
   }
   const body = token.slice(dot + 1);
   if (!/^[A-Za-z0-9_-]*$/.test(body)) throw new TokenError(token, 'it contains characters outside base64url');

@@ -48,7 +48,7 @@ export abstract class Resource implements Bindable {
   /** True when no task holds, waits on, or left state in this primitive. */
   protected abstract idle(): boolean;
 
-  /** Drops all state (the run that used it was abandoned by interleave). */
+  /** Drops all state (the run that used it was abandoned by interleaved). */
   abstract abandon(): void;
 
   /** Called when the primitive moves to a new controlled run. */

@@ -72,7 +72,7 @@ export interface Scheduler {
 export interface Bindable extends Target {
   readonly kind: string;
   readonly explicitName: string | undefined;
-  /** Forget all state: the run that used it was abandoned (restarted) by interleave. */
+  /** Forget all state: the run that used it was abandoned (restarted) by interleaved. */
   abandon(): void;
 }
 

@@ -36,8 +36,8 @@ export function blockedTasks(tasks: readonly TaskImpl[]): BlockedTask[] {
       const by = held.length > 0 ? ` held by ${held.map((h) => (h.done() ? `${h.name} (which has finished without releasing it)` : h.name)).join(', ')}` : '';
       waitsOn.push(`${wait.op} on ${what}${by}`);
     }
-    if (task.unknown) waitsOn.push('a promise interleave does not control (not settled by any task, timer or controlled call)');
-    if (waitsOn.length === 0) waitsOn.push(task.started() ? 'nothing interleave can see' : 'its first step');
+    if (task.unknown) waitsOn.push('a promise interleaved does not control (not settled by any task, timer or controlled call)');
+    if (waitsOn.length === 0) waitsOn.push(task.started() ? 'nothing interleaved can see' : 'its first step');
     out.push({ task, waitsOn, holders, via });
   }
   return out;

@@ -145,7 +145,7 @@ export class BrokenBarrierError extends Error {
 }
 
 /**
- * A broken internal invariant of interleave itself: please report it as a bug.
+ * A broken internal invariant of interleaved itself: please report it as a bug.
  *
  * @example
  * ```ts
@@ -154,7 +154,7 @@ export class BrokenBarrierError extends Error {
  */
 export class InternalError extends Error {
   constructor(message: string) {
-    super(`interleave internal error: ${message}. This is a bug in interleave; please report it with the replay token.`);
+    super(`interleaved internal error: ${message}. This is a bug in interleaved; please report it with the replay token.`);
     this.name = 'InternalError';
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The host's real clock and timers, captured when interleave loads: interleave's own machinery
+ * The host's real clock and timers, captured when interleaved loads: interleaved's own machinery
  * (the watchdog, time budgets, real mode) keeps using them while `fakeTimers` has replaced the
  * globals for the program under test.
  */

@@ -358,7 +358,7 @@ export class VirtualLoop implements Scheduler {
             kind: 'uncontrolled',
             error: new Error(
               `task '${task.name}' awaits something outside the run's control (a real timer or real I/O): ` +
-                `wrap the call with controlled(), use interleave's sleep(), or enable fakeTimers`,
+                `wrap the call with controlled(), use interleaved's sleep(), or enable fakeTimers`,
             ),
           });
           return;
@@ -556,7 +556,7 @@ export class VirtualLoop implements Scheduler {
           kind: 'uncontrolled',
           error: new Error(
             `task ${names.join(', ') || `'${blocked[0]!.task.name}'`} awaits something outside the run's control (real I/O or a real timer): ` +
-              `wrap the call with controlled(), use interleave's sleep(), or enable fakeTimers`,
+              `wrap the call with controlled(), use interleaved's sleep(), or enable fakeTimers`,
           ),
         });
         return;

@@ -12,7 +12,7 @@ import type { ExploreOptions } from '../explorer/options.js';
  *
  * @example
  * ```ts
- * import { exploreTest } from 'interleave/vitest';
+ * import { exploreTest } from 'interleaved/vitest';
  * exploreTest('transfers keep the total', async () => {
  *   const bank = makeBank();
  *   await gather(spawn(() => bank.transfer('a', 'b', 10)), spawn(() => bank.transfer('b', 'a', 5)));

@@ -15,12 +15,12 @@ function capture(): { out: string[]; err: string[] } {
   return { out, err };
 }
 
-describe('interleave CLI', () => {
+describe('interleaved CLI', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('fuzz explores every exported scenario, prints failures with tokens, writes JSON, exits 1', async () => {
     const io = capture();
-    const json = join(mkdtempSync(join(tmpdir(), 'interleave-')), 'out.json');
+    const json = join(mkdtempSync(join(tmpdir(), 'interleaved-')), 'out.json');
     const code = await main(['fuzz', fixture, '--duration', '2s', '--runs', '200', '--seed', '1', '--json', json]);
     expect(code).toBe(1);
     const text = io.out.join('\n');
@@ -29,7 +29,7 @@ describe('interleave CLI', () => {
     const data = JSON.parse(readFileSync(json, 'utf8')) as { scenario: string; ok: boolean; failure?: { token: string } }[];
     expect(data.map((d) => [d.scenario.split('#')[1], d.ok])).toEqual([['racy', false], ['safe', true]]);
     const token = data[0]!.failure!.token;
-    expect(text).toContain(`interleave replay ${fixture}#racy ${token}`);
+    expect(text).toContain(`interleaved replay ${fixture}#racy ${token}`);
 
     const replayed = capture();
     expect(await main(['replay', `${fixture}#racy`, token])).toBe(1);

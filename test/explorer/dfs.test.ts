@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, gather, Lock, Shared, spawn, yieldNow } from 'interleave';
+import { check, gather, Lock, Shared, spawn, yieldNow } from 'interleaved';
 
 /** n tasks, each doing `k` yields; the number of interleavings is the multinomial (n·k)! / (k!)^n. */
 function tasks(n: number, k: number) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, check, controlled, Event, gather, Lock, Queue, Shared, sleep, spawn, timeout, TimeoutError, yieldNow, type Task } from 'interleave';
+import { CancelledError, check, controlled, Event, gather, Lock, Queue, Shared, sleep, spawn, timeout, TimeoutError, yieldNow, type Task } from 'interleaved';
 
 /**
  * Soundness of partial-order reduction, checked against the unreduced search: for random small

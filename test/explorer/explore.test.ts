@@ -14,7 +14,7 @@ import {
   TokenError,
   yieldNow,
   type Program,
-} from 'interleave';
+} from 'interleaved';
 
 /** Three transfers on two accounts with a check-then-act race. */
 const racyBank: Program = async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gather, interleavings, isScenario, replay, run, scenario, Shared, spawn, yieldNow } from 'interleave';
+import { gather, interleavings, isScenario, replay, run, scenario, Shared, spawn, yieldNow } from 'interleaved';
 
 const lostUpdate = async () => {
   const c = new Shared(0, { name: 'c' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, gather, Lock, spawn } from 'interleave';
+import { check, gather, Lock, spawn } from 'interleaved';
 
 /** Two paths take the same two locks in opposite orders, but never at the same time. */
 const inversion = async () => {

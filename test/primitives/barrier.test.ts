@@ -3,7 +3,7 @@
  * breaking the waiters, validation, and a newcomer during draining under the explorer.
  */
 import { describe, it, expect } from 'vitest';
-import { Barrier, BrokenBarrierError, CancelledError, check, gather, now, sleep, spawn } from 'interleave';
+import { Barrier, BrokenBarrierError, CancelledError, check, gather, now, sleep, spawn } from 'interleaved';
 import { inRun, rejection } from './helpers.js';
 
 describe('Barrier basics', () => {

@@ -18,7 +18,7 @@ import {
   spawn,
   timeout,
   yieldNow,
-} from 'interleave';
+} from 'interleaved';
 import { inRun, rejection, thrown } from './helpers.js';
 
 describe('Condition ownership', () => {

@@ -3,7 +3,7 @@
  * named tasks and locks in the report, the wait-for cycle, and waits that are not cycles.
  */
 import { describe, it, expect } from 'vitest';
-import { Condition, DeadlockError, Event, Lock, Queue, Semaphore, check, gather, replay, run, spawn, yieldNow } from 'interleave';
+import { Condition, DeadlockError, Event, Lock, Queue, Semaphore, check, gather, replay, run, spawn, yieldNow } from 'interleaved';
 
 function inversion() {
   return async (): Promise<void> => {

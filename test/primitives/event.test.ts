@@ -3,7 +3,7 @@
  * cancellation of a waiter, and a missed-wakeup bug the explorer must find.
  */
 import { describe, it, expect } from 'vitest';
-import { CancelledError, Event, check, gather, now, run, sleep, spawn, yieldNow } from 'interleave';
+import { CancelledError, Event, check, gather, now, run, sleep, spawn, yieldNow } from 'interleaved';
 import { inRun, rejection } from './helpers.js';
 
 describe('Event flag', () => {

@@ -3,7 +3,7 @@
  * order, virtual time) and surface its failure as a thrown error, so `expect` inside the body
  * fails the vitest test.
  */
-import { run, type RunResult } from 'interleave';
+import { run, type RunResult } from 'interleaved';
 
 /** Runs `fn` in one controlled run; throws the program's error (or a description) on failure. */
 export async function inRun(fn: () => Promise<void>): Promise<RunResult> {

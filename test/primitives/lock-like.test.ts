@@ -21,7 +21,7 @@ import {
   spawn,
   timeout,
   yieldNow,
-} from 'interleave';
+} from 'interleaved';
 import { inRun, rejection } from './helpers.js';
 
 interface LockLike {

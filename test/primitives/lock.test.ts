@@ -3,7 +3,7 @@
  * lack of reentrancy, names and printing.
  */
 import { describe, it, expect } from 'vitest';
-import { InvalidStateError, Lock, Semaphore, Shared, run, sleep, spawn, yieldNow } from 'interleave';
+import { InvalidStateError, Lock, Semaphore, Shared, run, sleep, spawn, yieldNow } from 'interleaved';
 import { inRun, thrown } from './helpers.js';
 
 describe('Lock misuse', () => {

@@ -18,7 +18,7 @@ import {
   run,
   spawn,
   yieldNow,
-} from 'interleave';
+} from 'interleaved';
 
 describe('idle module-level primitives serve many runs', () => {
   const lock = new Lock();

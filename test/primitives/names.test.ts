@@ -17,7 +17,7 @@ import {
   run,
   spawn,
   yieldNow,
-} from 'interleave';
+} from 'interleaved';
 
 describe('default labels in traces', () => {
   it('each kind is numbered Kind-1, Kind-2 … in the order the run first uses it', async () => {

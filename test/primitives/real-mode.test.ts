@@ -18,7 +18,7 @@ import {
   sleep,
   spawn,
   yieldNow,
-} from 'interleave';
+} from 'interleaved';
 import { rejection } from './helpers.js';
 
 const FAST = 2_000;

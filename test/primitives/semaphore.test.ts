@@ -3,7 +3,7 @@
  * fairness (no barging), and a bound on concurrent holders under the explorer.
  */
 import { describe, it, expect } from 'vitest';
-import { BoundedSemaphore, CancelledError, InvalidStateError, Semaphore, check, gather, now, sleep, spawn, yieldNow } from 'interleave';
+import { BoundedSemaphore, CancelledError, InvalidStateError, Semaphore, check, gather, now, sleep, spawn, yieldNow } from 'interleaved';
 import { inRun, rejection, thrown } from './helpers.js';
 
 describe('Semaphore counting', () => {

@@ -3,7 +3,7 @@
  * attributed to the task that made them, and a fresh initial value in every run.
  */
 import { describe, it, expect } from 'vitest';
-import { Shared, check, gather, run, spawn, yieldNow } from 'interleave';
+import { Shared, check, gather, run, spawn, yieldNow } from 'interleaved';
 import { inRun } from './helpers.js';
 
 describe('Shared values', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { check, gather, replay, run, Shared, sleep, spawn, yieldNow, Lock, controlled, timeout, TimeoutError } from 'interleave';
+import { check, gather, replay, run, Shared, sleep, spawn, yieldNow, Lock, controlled, timeout, TimeoutError } from 'interleaved';
 
-/** A minimal promise-based mutex written the way libraries write them (not interleave's). */
+/** A minimal promise-based mutex written the way libraries write them (not interleaved's). */
 class TicketMutex {
   #locked = false;
   #waiters: (() => void)[] = [];

@@ -1,6 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { check, gather, Shared, spawn, yieldNow } from 'interleave';
+import { check, gather, Shared, spawn, yieldNow } from 'interleaved';
 
 describe('cost of a step', () => {
   it('does not take a macrotask per step: far fewer setImmediate calls than steps', async () => {

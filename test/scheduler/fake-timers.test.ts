@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, gather, replay, run, Shared, sleep, spawn, timeout } from 'interleave';
+import { check, gather, replay, run, Shared, sleep, spawn, timeout } from 'interleaved';
 
 /** Unmodified code that uses the host's timers: a debounced writer and a poller. */
 async function timerProgram(): Promise<void> {

@@ -16,7 +16,7 @@ import {
   withTaskGroup,
   yieldNow,
   type Task,
-} from 'interleave';
+} from 'interleaved';
 
 /** Runs `fn` as one controlled schedule in asyncio's order and rethrows its failure. */
 async function inRun<T>(fn: () => Promise<T>): Promise<T> {

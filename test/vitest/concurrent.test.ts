@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
-import { gather, Lock, Shared, spawn, yieldNow } from 'interleave';
-import { exploreTest } from 'interleave/vitest';
+import { gather, Lock, Shared, spawn, yieldNow } from 'interleaved';
+import { exploreTest } from 'interleaved/vitest';
 
 /** One module-level lock shared by two suites that vitest runs at the same time. */
 const shared = new Lock({ name: 'module-lock' });
