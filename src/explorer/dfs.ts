@@ -19,7 +19,8 @@
  * acquires what woke it (it is ordered after it and races with nothing: it could not have run
  * earlier), which keeps hand-offs, awaited tasks and gathers from multiplying schedules. The reduction is sound only
  * for programs whose tasks share state through `Shared` and interleaved's primitives: two steps
- * that share a plain variable look independent. Such programs need `dpor: false`.
+ * that share a plain variable look independent. It is therefore off unless the user declares
+ * that (`dpor: true`); without it the search is the full one.
  *
  * The reduction is applied to programs that coordinate through `Shared` and the primitives
  * alone. A schedule that lets virtual time run, cancels a task or has a controlled call pending
@@ -75,7 +76,7 @@ export class DfsStrategy implements Strategy {
   #last = -3;
   #preemptions = 0;
 
-  constructor(preemptionBound: number, dpor = true) {
+  constructor(preemptionBound: number, dpor = false) {
     this.#bound = preemptionBound;
     this.#dpor = dpor;
   }

@@ -57,7 +57,12 @@ export interface ExploreOptions {
   depth?: number;
   /** dfs: maximum preemptions per schedule. @defaultValue unbounded */
   preemptionBound?: number;
-  /** dfs: partial-order reduction. @defaultValue true */
+  /**
+   * dfs: partial-order reduction (optimal DPOR). Setting it declares that tasks share state only
+   * through `Shared` and interleaved's primitives: a plain variable two tasks both touch is
+   * invisible to the reduction, which would then skip schedules. Off, dfs runs every schedule.
+   * @defaultValue false
+   */
   dpor?: boolean;
   /** Steps per schedule before it is reported as a 'step-limit' failure (livelock). @defaultValue 10000 */
   maxSteps?: number;
@@ -167,7 +172,7 @@ export function resolveOptions(options: ExploreOptions | undefined, programArg: 
     seed: envSeed !== undefined && envSeed !== '' ? envSeed : seedOpt === undefined ? freshSeed() : String(seedOpt),
     depth: o.depth === undefined ? 3 : integer('depth', o.depth, 1),
     preemptionBound: o.preemptionBound === undefined ? Infinity : integer('preemptionBound', o.preemptionBound, 0),
-    dpor: bool('dpor', o.dpor, true),
+    dpor: bool('dpor', o.dpor, false),
     maxSteps: o.maxSteps === undefined ? 10_000 : integer('maxSteps', o.maxSteps, 1),
     minimize: bool('minimize', o.minimize, true),
     replay,

@@ -66,10 +66,10 @@ function writers(n: number, pad: number, orders: Set<string>, separate = false) 
   };
 }
 
-describe('dfs with partial-order reduction (dpor, the default)', () => {
+describe('dfs with partial-order reduction (dpor: true)', () => {
   it('runs one schedule when no two tasks touch the same object', async () => {
     const orders = new Set<string>();
-    const reduced = await check(writers(3, 2, orders, true), { strategy: 'dfs', runs: 10_000, seed: 1 });
+    const reduced = await check(writers(3, 2, orders, true), { strategy: 'dfs', dpor: true, runs: 10_000, seed: 1 });
     const full = await check(writers(3, 2, new Set(), true), { strategy: 'dfs', dpor: false, runs: 10_000, seed: 1 });
     expect(reduced).toMatchObject({ ok: true, exhausted: true });
     expect(full).toMatchObject({ ok: true, exhausted: true });
@@ -80,7 +80,7 @@ describe('dfs with partial-order reduction (dpor, the default)', () => {
 
   it('still runs every order of conflicting writes, in far fewer schedules', async () => {
     const orders = new Set<string>();
-    const reduced = await check(writers(3, 2, orders), { strategy: 'dfs', runs: 10_000, seed: 1 });
+    const reduced = await check(writers(3, 2, orders), { strategy: 'dfs', dpor: true, runs: 10_000, seed: 1 });
     const fullOrders = new Set<string>();
     const full = await check(writers(3, 2, fullOrders), { strategy: 'dfs', dpor: false, runs: 100_000, seed: 1 });
     expect(reduced.exhausted && full.exhausted).toBe(true);
@@ -100,7 +100,7 @@ describe('dfs with partial-order reduction (dpor, the default)', () => {
       };
       await gather(spawn(inc), spawn(inc), spawn(inc));
       if (c.get() !== 3) throw new Error(`lost update: ${c.get()}`);
-    }, { strategy: 'dfs', runs: 1000, seed: 1 });
+    }, { strategy: 'dfs', dpor: true, runs: 1000, seed: 1 });
     expect(lost.failure?.kind).toBe('error');
     const deadlock = await check(async () => {
       const a = new Lock({ name: 'a' });
@@ -108,7 +108,7 @@ describe('dfs with partial-order reduction (dpor, the default)', () => {
       const t1 = spawn(async () => { await a.acquire(); await b.acquire(); b.release(); a.release(); });
       const t2 = spawn(async () => { await b.acquire(); await a.acquire(); a.release(); b.release(); });
       await gather(t1, t2);
-    }, { strategy: 'dfs', runs: 1000, seed: 1 });
+    }, { strategy: 'dfs', dpor: true, runs: 1000, seed: 1 });
     expect(deadlock.failure?.kind).toBe('deadlock');
   });
 
@@ -119,7 +119,7 @@ describe('dfs with partial-order reduction (dpor, the default)', () => {
       const inc = () => lock.runExclusive(async () => { const v = c.get(); await yieldNow(); c.set(v + 1); });
       await gather(spawn(inc), spawn(inc), spawn(inc));
       if (c.get() !== 3) throw new Error('lost update');
-    }, { strategy: 'dfs', runs: 100_000, seed: 1 });
+    }, { strategy: 'dfs', dpor: true, runs: 100_000, seed: 1 });
     expect(reduced).toMatchObject({ ok: true, exhausted: true });
   });
 });

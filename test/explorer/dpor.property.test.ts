@@ -103,7 +103,7 @@ async function compare(tasks: Op[][]): Promise<{ reduced: number; full: number }
   const detect = { deadlock: false, leaks: false };
   const a = await check(build(tasks, full), { strategy: 'dfs', dpor: false, runs: 20_000, seed: 1, detect });
   if (!a.exhausted) return undefined;
-  const b = await check(build(tasks, reduced), { strategy: 'dfs', runs: 40_000, seed: 1, detect });
+  const b = await check(build(tasks, reduced), { strategy: 'dfs', dpor: true, runs: 40_000, seed: 1, detect });
   expect(b.exhausted).toBe(true);
   expect([...reduced].sort()).toEqual([...full].sort());
   return { reduced: b.runs, full: a.runs };
