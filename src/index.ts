@@ -2,8 +2,11 @@
  * interleaved: deterministic concurrency testing for TypeScript.
  *
  * The public surface, listed explicitly: the runtime (src/scheduler), the primitives
- * (src/primitives) and the explorer (src/explorer).
+ * (src/primitives) and the explorer (src/explorer). Loading it installs the forwarders of
+ * timers, clocks and randomness (see scheduler/fake-timers.ts), which behave exactly like the
+ * host's own outside a controlled run.
  */
+import './register.js';
 export { spawn, sleep, yieldNow, now, gather, timeout, withTaskGroup, controlled } from './scheduler/api.js';
 export type { SpawnOptions, TaskGroup } from './scheduler/api.js';
 export type { Task } from './scheduler/task.js';

@@ -10,7 +10,7 @@
  */
 import { currentTask } from '../scheduler/context.js';
 import { host } from '../scheduler/host.js';
-import { resourceCounts, type FailureKind, type TraceEvent } from '../scheduler/loop.js';
+import type { FailureKind, TraceEvent } from '../scheduler/loop.js';
 import { DfsStrategy } from './dfs.js';
 import { DistinctCounter, hashChoices } from './distinct.js';
 import { resolveOptions, type ExploreOptions, type Resolved } from './options.js';
@@ -148,14 +148,28 @@ function makeStrategy(o: Resolved): Strategy {
   }
 }
 
-function configOf(o: Resolved, direct: boolean, trace: boolean, baseline?: Map<string, number>): RunConfig {
-  const config: RunConfig = { maxSteps: o.maxSteps, detect: o.detect, direct, trace, fakeTimers: o.fakeTimers };
-  if (baseline !== undefined) config.baseline = baseline;
-  return config;
+function configOf(o: Resolved, direct: boolean, trace: boolean, randomSeed: number): RunConfig {
+  return { maxSteps: o.maxSteps, detect: o.detect, direct, trace, fakeTimers: o.fakeTimers, randomSeed };
+}
+
+/**
+ * The seed of run `index`'s randomness (`Math.random`, …): a 32-bit FNV-1a hash of the search
+ * seed and the index, never 0. dfs keeps one seed for the whole search (it enumerates
+ * schedules, not values).
+ */
+export function runSeed(seed: string, index: number): number {
+  const text = `${seed}/${index}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0) || 1;
 }
 
 function tokenOf(result: ScheduleResult): string {
-  return encodeToken({ flags: (result.direct ? 0 : FLAG_CONTEXT) | (result.fakeTimers ? FLAG_FAKE_TIMERS : 0), choices: result.choices });
+  return encodeToken({
+    flags: (result.direct ? 0 : FLAG_CONTEXT) | (result.fakeTimers ? FLAG_FAKE_TIMERS : 0),
+    choices: result.choices,
+    randomSeed: result.randomSeed,
+  });
 }
 
 /** Options as a token demands them: a schedule recorded with fake timers replays with them. */
@@ -187,9 +201,17 @@ function failureOf(
 }
 
 /** Replays `choices` (strictly: divergence is nondeterminism) and returns the result. */
-async function replayChoices(program: Program, choices: number[], o: Resolved, direct: boolean, strict: boolean, trace = true): Promise<ScheduleResult> {
+async function replayChoices(
+  program: Program,
+  choices: number[],
+  randomSeed: number,
+  o: Resolved,
+  direct: boolean,
+  strict: boolean,
+  trace = true,
+): Promise<ScheduleResult> {
   const chooser = new ReplayChooser(choices, strict);
-  const result = await runSchedule(program, chooser, configOf(o, direct, trace));
+  const result = await runSchedule(program, chooser, configOf(o, direct, trace, randomSeed));
   if (strict && chooser.divergence !== undefined) {
     const then = result.end.kind === 'ok' ? '' : `\n(the diverged run then failed: ${errorText(result.end.error)})`;
     result.end = { kind: 'nondeterministic', error: new Error(chooser.divergence + then) };
@@ -204,6 +226,34 @@ function notNested(what: string): void {
   }
 }
 
+/**
+ * How a replay of the same choices differs from the first run, in words: the first step whose
+ * events differ and the likely cause, or undefined when they agree.
+ */
+function divergence(first: ScheduleResult, again: ScheduleResult): string | undefined {
+  if (again.end.kind === 'nondeterministic') return `${errorText(again.end.error)}${causeOf(first, again)}`;
+  const a = first.trace ?? [];
+  const b = again.trace ?? [];
+  let i = 0;
+  while (i < a.length && i < b.length && JSON.stringify(a[i]) === JSON.stringify(b[i])) i++;
+  if (i === a.length && i === b.length && again.end.kind === first.end.kind) return undefined;
+  const show = (e: TraceEvent | undefined): string => (e === undefined ? 'the run ended' : `${e.task} ${e.op}${e.target === undefined ? '' : ` ${e.target}`}`);
+  if (i === a.length && i === b.length) return `the same choices ended with '${again.end.kind}' instead of '${first.end.kind}'${causeOf(first, again)}`;
+  const step = (a[i] ?? b[i])!.step;
+  return `the same choices diverged at step ${step}: first ${show(a[i])}, then ${show(b[i])}${causeOf(first, again)}`;
+}
+
+/** The likely cause of a divergence, from what the runs' code did outside the scheduler. */
+function causeOf(first: ScheduleResult, again: ScheduleResult): string {
+  const real = [...first.realResources, ...again.realResources].map((r) => `${r.type} by '${r.task}'`);
+  const reads = [...new Set([...first.hostReads, ...again.hostReads])];
+  const causes: string[] = [];
+  if (real.length > 0) causes.push(`real I/O or a real timer (${[...new Set(real)].slice(0, 3).join(', ')})`);
+  if (reads.length > 0) causes.push(`the real clock or unseeded randomness (${reads.join(', ')}; enable fakeTimers)`);
+  if (causes.length === 0) causes.push('state kept between runs (a module-level variable), or a random source interleaved does not seed');
+  return `; likely cause: ${causes.join(', or ')}`;
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => host.setImmediate(resolve));
 }
@@ -212,7 +262,6 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   const started = host.now();
   const strategy = makeStrategy(o);
   const distinct = new DistinctCounter();
-  const baseline = resourceCounts();
   let runs = 0;
   let exhausted = false;
   let failing: ScheduleResult | undefined;
@@ -233,7 +282,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
 
   if (o.replay !== undefined) {
     const schedule = decodeToken(o.replay);
-    const r = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
+    const r = await replayChoices(program, schedule.choices, schedule.randomSeed ?? 0, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
     runs++;
     distinct.add(hashChoices(r.choices));
     if (r.end.kind !== 'ok') return report(failureOf(r, { testName: o.testName }, 0, false));
@@ -241,7 +290,8 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   }
 
   // One configuration for the whole search; a run that needed context mode switches it for good.
-  const config = configOf(o, true, o.checkDeterminism, baseline);
+  const config = configOf(o, true, o.checkDeterminism > 0, 0);
+  const fixedSeed = o.strategy === 'dfs' ? runSeed(o.seed, 0) : undefined;
   for (let i = 0, t = started; i < o.runs; i++) {
     if (t - started >= o.timeLimit) break;
     if (!strategy.beginRun(i)) {
@@ -249,17 +299,17 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
       break;
     }
     config.accesses = strategy.needsAccesses === true;
+    config.randomSeed = fixedSeed ?? runSeed(o.seed, i);
     let result = await runSchedule(program, strategy, config);
     strategy.endRun(result.choices, result.end.kind !== 'ok', result.accesses);
     runs++;
     if (!result.direct) config.direct = false;
     distinct.add(hashChoices(result.choices));
-    if (o.checkDeterminism && result.end.kind !== 'nondeterministic') {
-      const again = await replayChoices(program, result.choices.slice(), o, result.direct, true);
-      const first = JSON.stringify(result.trace);
-      if (again.end.kind === 'nondeterministic' || JSON.stringify(again.trace) !== first || again.end.kind !== result.end.kind) {
-        const detail = again.end.kind === 'nondeterministic' ? errorText(again.end.error) : 'the same choices produced a different trace';
-        result = { ...result, end: { kind: 'nondeterministic', error: new Error(`schedule ${i + 1} is not reproducible: ${detail}`) } };
+    if (o.checkDeterminism > 0 && i % o.checkDeterminism === 0 && result.end.kind !== 'nondeterministic') {
+      const again = await replayChoices(program, result.choices.slice(), result.randomSeed, o, result.direct, true);
+      const differs = divergence(result, again);
+      if (differs !== undefined) {
+        result = { ...result, end: { kind: 'nondeterministic', error: new Error(`schedule ${i + 1} is not reproducible: ${differs}`) } };
       }
     }
     if (result.end.kind !== 'ok') {
@@ -279,12 +329,13 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     return report();
   }
   const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
-  const chosen = shrinkable ? await shrink(failing, (choices, direct) => replayChoices(program, choices, o, direct, false, false)) : failing;
+  const seedOfFailing = failing.randomSeed;
+  const chosen = shrinkable ? await shrink(failing, (choices, direct) => replayChoices(program, choices, seedOfFailing, o, direct, false, false)) : failing;
   // The search ran untraced: replay the reported schedule with the trace on. A replay that does
   // not fail the same way means the program is not a function of the schedule.
   let final = chosen;
   if (chosen.trace === undefined) {
-    final = await replayChoices(program, chosen.choices.slice(), o, chosen.direct, true);
+    final = await replayChoices(program, chosen.choices.slice(), chosen.randomSeed, o, chosen.direct, true);
     if (final.end.kind !== chosen.end.kind) {
       const what = final.end.kind === 'nondeterministic' ? errorText(final.end.error) : `it ended with '${final.end.kind}' instead`;
       final = { ...final, end: { kind: 'nondeterministic', error: new Error(`a failing schedule (${chosen.end.kind}: ${errorText(chosen.end.error)}) did not fail again when replayed: ${what}`) } };
@@ -376,7 +427,7 @@ export async function replay(program: Program, token: string, options?: RunOptio
   const o = runOptions(options, program);
   notNested('replay');
   const schedule = decodeToken(token);
-  const result = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
+  const result = await replayChoices(program, schedule.choices, schedule.randomSeed ?? 0, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
   return runResultOf(result, o);
 }
 
@@ -395,6 +446,6 @@ export async function run(program: Program, options?: RunOptions): Promise<RunRe
   const o = runOptions(options, program);
   notNested('run');
   const fifo = { choose: (): number => 0 };
-  const result = await runSchedule(program, fifo, configOf(o, true, true));
+  const result = await runSchedule(program, fifo, configOf(o, true, true, 0));
   return runResultOf(result, o);
 }

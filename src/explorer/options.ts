@@ -1,7 +1,7 @@
 /**
  * Options of `explore`/`check`/`replay`/`run`: validated once, at the boundary, with the
  * environment overrides applied (`INTERLEAVE_SEED`, `INTERLEAVE_RUNS`, `INTERLEAVE_TIME_LIMIT`,
- * `INTERLEAVE_REPLAY` win over the options in code, so CI can steer a suite without edits).
+ * `INTERLEAVE_REPLAY`, `INTERLEAVE_CHECK_DETERMINISM` win over the options in code, so CI can steer a suite without edits).
  */
 import { randomBytes } from 'node:crypto';
 import { show } from '../scheduler/errors.js';
@@ -72,7 +72,12 @@ export interface ExploreOptions {
   replay?: string;
   /** Virtualise setTimeout/setInterval/setImmediate/Date/performance.now in runs. @defaultValue false */
   fakeTimers?: boolean;
-  /** Run each schedule twice and report a differing trace as 'nondeterministic'. @defaultValue false */
+  /**
+   * Replay each explored schedule and report a differing trace as 'nondeterministic', naming the
+   * first step where the two runs diverge and the likely cause. `INTERLEAVE_CHECK_DETERMINISM`
+   * overrides it: `1` or `true` checks every schedule, `N` every N-th, `0` or `false` none.
+   * @defaultValue false
+   */
   checkDeterminism?: boolean;
   /** Failure detectors; a partial object merges with the defaults. */
   detect?: DetectOptions;
@@ -95,7 +100,8 @@ export interface Resolved {
   minimize: boolean;
   replay: string | undefined;
   fakeTimers: boolean;
-  checkDeterminism: boolean;
+  /** Replay every N-th schedule to check it is deterministic (0: never). */
+  checkDeterminism: number;
   detect: Detect;
   onProgress: ExploreOptions['onProgress'];
   testName: string | undefined;
@@ -124,6 +130,19 @@ function envInteger(name: string, min: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new RangeError(`Expected the environment variable ${name} to be an integer >= ${min}, got ${show(raw)}`);
+  return n;
+}
+
+/** `INTERLEAVE_CHECK_DETERMINISM`: every N-th schedule, or undefined when unset. */
+function envEvery(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true') return 1;
+  if (raw === 'false') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`Expected the environment variable ${name} to be true, false or an integer N >= 0 (check every N-th schedule), got ${show(raw)}`);
+  }
   return n;
 }
 
@@ -177,7 +196,7 @@ export function resolveOptions(options: ExploreOptions | undefined, programArg: 
     minimize: bool('minimize', o.minimize, true),
     replay,
     fakeTimers: bool('fakeTimers', o.fakeTimers, false),
-    checkDeterminism: bool('checkDeterminism', o.checkDeterminism, false),
+    checkDeterminism: envEvery('INTERLEAVE_CHECK_DETERMINISM') ?? (bool('checkDeterminism', o.checkDeterminism, false) ? 1 : 0),
     detect: {
       deadlock: bool('detect.deadlock', d.deadlock, true),
       leaks: bool('detect.leaks', d.leaks, true),

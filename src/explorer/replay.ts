@@ -10,16 +10,17 @@
  * the previously chosen task if it is runnable (no preemption), else the head of the ready
  * queue (asyncio's order).
  */
+import { isCall } from '../scheduler/types.js';
 import { CLOCK, type Chooser } from './strategy.js';
 
-/** A choice meaning "no preemption here": keep the last task if it can run. */
-export const PREFER_LAST = -2;
+/** A choice meaning "no preemption here": keep the last task if it can run (never an event id). */
+export const PREFER_LAST = Number.MIN_SAFE_INTEGER;
 
 export class ReplayChooser implements Chooser {
   readonly #choices: readonly number[];
   readonly #strict: boolean;
   readonly #then: Chooser | undefined;
-  #last = -3;
+  #last: number | undefined = undefined;
   /** First divergence, in words (strict mode). */
   divergence: string | undefined;
 
@@ -41,9 +42,9 @@ export class ReplayChooser implements Chooser {
       index = want === PREFER_LAST ? this.#preferLast(candidates) : candidates.indexOf(want);
       if (index < 0) {
         if (this.#strict && this.divergence === undefined) {
-          const name = (id: number): string => (id === CLOCK ? 'clock' : `#${id}`);
+          const name = (id: number): string => (id === CLOCK ? 'clock' : isCall(id) ? `call #${-2 - id}` : `task #${id}`);
           this.divergence =
-            `replay diverged at step ${step}: expected task ${name(want)} runnable; runnable were ` +
+            `replay diverged at step ${step}: expected ${name(want)} runnable; runnable were ` +
             `[${candidates.map(name).join(', ')}]: the program has nondeterminism outside the scheduler ` +
             `(Math.random, Date.now, real timers or I/O, or state kept between runs)`;
         }
@@ -59,6 +60,7 @@ export class ReplayChooser implements Chooser {
   }
 
   #preferLast(candidates: readonly number[]): number {
+    if (this.#last === undefined) return 0;
     const i = candidates.indexOf(this.#last);
     return i >= 0 ? i : 0;
   }

@@ -9,8 +9,8 @@
  * once in context mode with the same choices (see scheduler/context.ts); the result says so,
  * and the explorer keeps context mode for the rest of its search.
  */
-import { VirtualLoop, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
-import { installFakeTimers } from '../scheduler/fake-timers.js';
+import { VirtualLoop, type RealResource, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
+import { startRecording, stopRecording } from '../scheduler/resources.js';
 import { ReplayChooser } from './replay.js';
 
 export type { LoopConfig as RunConfig } from '../scheduler/loop.js';
@@ -24,6 +24,12 @@ export interface ScheduleResult {
   /** Whether attribution stayed direct (false: the run used context mode). */
   direct: boolean;
   fakeTimers: boolean;
+  /** Seed of the run's randomness (part of its token). */
+  randomSeed: number;
+  /** Real I/O and timers the run's code created (context mode). */
+  realResources: RealResource[];
+  /** Real clock and unseeded randomness the run's code read. */
+  hostReads: string[];
   /** What each step touched, when `config.accesses` is set. */
   accesses: AccessLog | undefined;
   trace: TraceEvent[] | undefined;
@@ -46,14 +52,11 @@ function leaveGate(): void {
   else busy = false;
 }
 
-async function start(loop: VirtualLoop, program: () => Promise<unknown> | unknown, config: LoopConfig): Promise<RunEnd> {
-  if (!config.fakeTimers) return loop.start(program);
-  const restore = installFakeTimers(loop);
-  try {
-    return await loop.start(program);
-  } finally {
-    restore();
-  }
+function start(loop: VirtualLoop, program: () => Promise<unknown> | unknown, config: LoopConfig): Promise<RunEnd> {
+  if (config.direct) return loop.start(program);
+  // Context mode: record the real resources the run's code creates (see resources.ts).
+  startRecording();
+  return loop.start(program).finally(stopRecording);
 }
 
 /**
@@ -73,8 +76,9 @@ function gated(program: () => Promise<unknown> | unknown, chooser: Chooser, conf
     .then((end) => {
       if (end.kind !== 'restart') return resultOf(loop, end, config);
       // Replay the same choices with AsyncLocalStorage attribution (see scheduler/context.ts).
-      const again = new VirtualLoop({ ...config, direct: false }, new ReplayChooser(loop.choices.slice(), false, chooser));
-      return start(again, program, config).then((end2) =>
+      const contextConfig = { ...config, direct: false };
+      const again = new VirtualLoop(contextConfig, new ReplayChooser(loop.choices.slice(), false, chooser));
+      return start(again, program, contextConfig).then((end2) =>
         resultOf(again, end2.kind === 'restart' ? { kind: 'error', error: new Error('interleaved internal error: a context-mode run asked to restart') } : end2, config),
       );
     })
@@ -90,6 +94,9 @@ function resultOf(loop: VirtualLoop, end: RunEnd, config: LoopConfig): ScheduleR
     preemptions: loop.preemptions,
     direct: loop.direct,
     fakeTimers: config.fakeTimers === true,
+    randomSeed: config.randomSeed ?? 0,
+    realResources: loop.realResources,
+    hostReads: loop.hostReads,
     trace: config.trace ? loop.trace() : undefined,
     accesses: loop.accesses(),
   };

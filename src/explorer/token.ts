@@ -15,11 +15,20 @@ export const TOKEN_VERSION = 'v1';
 /** Flag bits carried by a token. */
 export const FLAG_CONTEXT = 1; // the run needs AsyncLocalStorage attribution (see context.ts)
 export const FLAG_FAKE_TIMERS = 2;
+/** A varint seed of the run's randomness (`Math.random`, …) follows the flags. */
+export const FLAG_RANDOM_SEED = 4;
+/** Choices are stored zigzag-encoded (calls' ids are <= -2) instead of as `id + 1`. */
+export const FLAG_SIGNED = 8;
 
 export interface Schedule {
   flags: number;
   choices: number[];
+  /** Seed of the run's `Math.random` and friends (0 when the token has none). */
+  randomSeed?: number;
 }
+
+const zigzag = (n: number): number => (n >= 0 ? 2 * n : -2 * n - 1);
+const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 /**
  * A token that cannot be decoded: names the problem and what a token looks like.
@@ -56,13 +65,16 @@ function fletcher16(bytes: ArrayLike<number>, length: number): number {
 
 export function encodeToken(schedule: Schedule): string {
   const out: number[] = [];
-  pushVarint(out, schedule.flags);
+  const seed = schedule.randomSeed ?? 0;
+  const flags = (schedule.flags & ~(FLAG_RANDOM_SEED | FLAG_SIGNED)) | (seed !== 0 ? FLAG_RANDOM_SEED : 0) | FLAG_SIGNED;
+  pushVarint(out, flags);
+  if (seed !== 0) pushVarint(out, seed);
   const runs: number[] = [];
   const choices = schedule.choices;
   for (let i = 0; i < choices.length; ) {
     let j = i + 1;
     while (j < choices.length && choices[j] === choices[i]) j++;
-    runs.push(choices[i]! + 1, j - i);
+    runs.push(zigzag(choices[i]!), j - i);
     i = j;
   }
   pushVarint(out, runs.length / 2);
@@ -100,14 +112,16 @@ export function decodeToken(token: unknown): Schedule {
     }
   };
   const flags = read();
+  const randomSeed = (flags & FLAG_RANDOM_SEED) !== 0 ? read() : 0;
+  const signed = (flags & FLAG_SIGNED) !== 0;
   const count = read();
   const choices: number[] = [];
   for (let r = 0; r < count; r++) {
-    const id = read() - 1;
+    const id = signed ? unzigzag(read()) : read() - 1;
     const repeat = read();
     if (repeat < 1 || choices.length + repeat > 50_000_000) throw new TokenError(token, 'it holds an impossible repeat count');
     for (let k = 0; k < repeat; k++) choices.push(id);
   }
   if (pos !== n) throw new TokenError(token, 'it has trailing bytes');
-  return { flags, choices };
+  return { flags, choices, randomSeed };
 }

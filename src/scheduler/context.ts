@@ -18,6 +18,7 @@
  * Controlled runs are serialised process-wide (see `gate`), so at most one loop is active.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { VirtualLoop } from './loop.js';
 import type { TaskImpl } from './task.js';
 import type { AccessKind } from './types.js';
 import type { Target, Wait } from './wait.js';
@@ -77,7 +78,7 @@ export interface Bindable extends Target {
 }
 
 /** The active controlled loop, if any (runs are serialised). Set by the loop itself. */
-export const active: { loop: (Scheduler & { readonly direct: boolean; readonly current: TaskImpl | undefined }) | undefined } = {
+export const active: { loop: VirtualLoop | undefined } = {
   loop: undefined,
 };
 

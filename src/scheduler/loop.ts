@@ -5,57 +5,56 @@
  * - a *scheduling point* is an operation at which a task hands control to the loop: a
  *   `yieldNow`, a `sleep`, the await of a Task or Future, every blocking primitive operation
  *   (even one that does not block);
- * - a *step* is what happens between two decisions: the loop picks one runnable task (the
- *   strategy chooses among them), delivers that task's wake-up, and the task runs until it
- *   reaches its next scheduling point or ends;
- * - the run is *idle* when no task is runnable: virtual time then jumps to the earliest timer
- *   (timers ordered by `(deadline, sequence)`); when no timer is left either, the run is over:
- *   finished, deadlocked, leaking or uncontrolled.
+ * - an *event* is what a decision delivers: a task's wake-up (its first step, a primitive
+ *   handing it a lock, a timer ending its sleep), the completion of one controlled call, or
+ *   letting virtual time run to the next timer (`CLOCK`);
+ * - a *step* is everything Node runs for one event before it would return to its event loop:
+ *   the delivery, then the next-tick queue and the microtask queue drained completely. A chain
+ *   of promise reactions started before a scheduling point therefore finishes inside its step,
+ *   as it does in Node before the next I/O callback or timer;
+ * - the run is *stalled* when no event is deliverable: the run is over, finished, deadlocked,
+ *   leaking or uncontrolled.
  *
  * Like asyncio, time advances only when nothing is ready. Unlike asyncio, which runs every task
- * that was ready when a tick began, the loop lets the strategy pick any ready task at every
- * step; picking the head of the ready queue each time is asyncio's own order (`run`).
+ * that was ready when a tick began, the loop lets the strategy pick any event at every step;
+ * picking the head of the ready queue each time is asyncio's own order (`run`).
  *
- * How a step ends: the running task *signals* when it parks on a new wait or finishes, and the
- * next decision is queued as a microtask, behind the rest of the task's synchronous code. A task
- * that awaits something the loop does not know never signals; a watchdog (`setImmediate`,
- * armed once per macrotask turn, so not once per step) fires when the microtask queue drains
- * and handles that step: the task is blocked on other waits it registered (`Promise.all` over
- * tasks), or waits on a foreign promise (the run restarts in context mode, see context.ts), or
- * on real I/O or a real timer (`uncontrolled`).
+ * How a step ends: after delivering, the loop queues a microtask that queues a next-tick
+ * callback. Node runs next-tick callbacks only once the microtask queue is empty, so that
+ * callback runs exactly when the step's work has drained (a tick queued by the program in
+ * between is noticed through the counters of drain.ts, and the check is repeated). The whole
+ * run therefore executes inside one turn of Node's event loop: no real timer or I/O callback of
+ * anything outside the run can run in the middle of it, and code that executes while
+ * `inStep` is set is the run's own.
  *
- * Cost per step: one Wait object, one promise, two microtasks (the decision and the task's
- * continuation), O(ready) to pick.
+ * A task whose step ends without it reaching a scheduling point awaits a promise the loop does
+ * not know: a library's promise settled by another task (the run restarts once in context mode,
+ * see context.ts, and continues), or real I/O or a real timer started by the run's own code,
+ * recorded when created (see resources.ts): when nothing else can run, that is `uncontrolled`.
+ *
+ * Cost per step: one Wait object, one promise, two microtasks and one next-tick callback,
+ * O(candidates) to pick.
  */
-import { host } from './host.js';
 import { active, currentTask, runContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
 import { blockedTasks, describeBlocked } from './deadlock.js';
+import { ticks } from './drain.js';
 import { CancelledError, DeadlockError, InternalError, invariant } from './errors.js';
+import { host } from './host.js';
 import { TaskImpl } from './task.js';
-import { TimerHeap } from './timers.js';
+import seedrandom from 'seedrandom';
+import { TimerHeap, type Timer } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
 import { LockOrder } from './lock-order.js';
-import { ACQUIRE, CLOCK, CLOCK_OBJECT, READ, WRITE, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+import { ACQUIRE, CLOCK, CLOCK_OBJECT, READ, WRITE, callId, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
-export { ACQUIRE, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, READ, WRITE, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
-
-// The watchdog: one setImmediate at a time, for whichever loop is active.
-let armed = false;
-function arm(): void {
-  if (armed) return;
-  armed = true;
-  host.setImmediate(onWatchdog);
-}
-function onWatchdog(): void {
-  armed = false;
-  const loop = active.loop;
-  if (loop instanceof VirtualLoop) loop.watchdog();
-}
+export { ACQUIRE, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, READ, WRITE, callId, isCall, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
 const NEVER: Promise<never> = new Promise<never>(() => {});
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_TIMER: TimerHandle = { cancel: () => {} };
 const ONLY_CLOCK: readonly number[] = Object.freeze([CLOCK]);
+/** Drain checks one step may repeat because the program keeps queueing next-tick callbacks. */
+const MAX_DRAIN_CHECKS = 100_000;
 
 /** Removes `array[i]` in place (splice allocates the removed slice; this does not). */
 function removeAt<T>(array: T[], i: number): void {
@@ -70,37 +69,45 @@ function wakeDetail(wait: Wait): TraceEvent['detail'] {
   return wait.woken ? 'woken' : undefined;
 }
 
-export function resourceCounts(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
-  return counts;
-}
-
-class Hole implements Target {
+/** A controlled call, named in traces: `db.query#2` is the second call of `db.query` in the run. */
+class Call implements Target {
   constructor(readonly label: string) {}
   toString(): string {
-    return this.label;
+    return `call ${this.label}`;
   }
+}
+
+/** A real resource (I/O, a real timer) created by the run's own code. */
+export interface RealResource {
+  type: string;
+  task: string;
+  step: number;
 }
 
 export class VirtualLoop implements Scheduler {
   readonly virtual = true;
   readonly direct: boolean;
-  /** The task chosen at the last decision. */
+  /** The task of the event chosen at the last decision. */
   current: TaskImpl | undefined = undefined;
+  /** True while the run's own code executes: from a delivery until Node's queues drain. */
+  inStep = false;
   time = 0;
   steps = 0;
   preemptions = 0;
-  /** Recorded decisions: a task id, or CLOCK, per decision. */
+  /** Recorded decisions: a task id, `CLOCK`, or a call's id (see `callId`), per decision. */
   readonly choices: number[] = [];
   readonly tasks: TaskImpl[] = [];
   readonly done: Promise<RunEnd>;
+  /** Real I/O and real timers the run's code created (recorded in context mode, resources.ts). */
+  readonly realResources: RealResource[] = [];
+  /** Reads of the real clock or of unseeded randomness by the run's code (for reports). */
+  readonly hostReads: string[] = [];
   #resolveDone!: (end: RunEnd) => void;
   readonly #config: LoopConfig;
   readonly #chooser: Chooser;
   /** Ready waits in the order they became ready (FIFO). */
   readonly #ready: Wait[] = [];
-  /** Controlled calls whose completion the strategy may pick at any step. */
+  /** Controlled calls in flight: each one's completion is an event of its own. */
   readonly #io: Wait[] = [];
   readonly #timers = new TimerHeap();
   /** Task ids of `#ready`, index for index. */
@@ -109,26 +116,52 @@ export class VirtualLoop implements Scheduler {
   #dupes = 0;
   readonly #maxSteps: number;
   readonly #tracing: boolean;
-  #queued = false;
-  #awaiting = false;
-  #idle = false;
   #unknown = 0;
   #inflight = 0;
-  #ended = false;
-  #last = -2;
+  #calls = 0;
+  #callNames: Map<string, number> | undefined = undefined;
+  #ended: RunEnd | undefined = undefined;
+  #finalized = false;
+  #last: number | undefined = undefined;
+  #drainChecks = 0;
+  #ticksQueued = 0;
+  #ticksRan = 0;
   // Trace: six slots per event: step, time, task id, op, target, detail.
   readonly #ev: (number | string | Target | undefined)[] = [];
   #bound: Bindable[] | undefined = undefined;
   readonly #lockOrder: LockOrder | undefined;
   readonly #acc: (number | object)[] | undefined;
   #kinds: Map<string, number> | undefined = undefined;
-  #baseline: Map<string, number> | undefined;
-  readonly #decide = (): void => {
+  #random: (() => number) | undefined = undefined;
+  readonly #toTick = (): void => {
+    this.#ticksQueued = ticks.queued;
+    this.#ticksRan = ticks.ran;
+    host.nextTick(this.#drained);
+  };
+  readonly #drained = (): void => {
     try {
-      this.#step();
+      if (ticks.queued !== this.#ticksQueued || ticks.ran !== this.#ticksRan) {
+        // The program's own next-tick callbacks ran or wait in the queue: their microtasks may
+        // still be pending. Check again once those have drained.
+        if (++this.#drainChecks > MAX_DRAIN_CHECKS) {
+          this.#end({
+            kind: 'step-limit',
+            error: new Error(
+              `step ${this.steps} never let Node's queues drain: process.nextTick or promise callbacks kept queueing ` +
+                `each other ${MAX_DRAIN_CHECKS} times; break the loop with a scheduling point (await yieldNow())`,
+            ),
+          });
+        } else {
+          void RESOLVED.then(this.#toTick);
+          return;
+        }
+      }
+      this.#drainChecks = 0;
+      this.#afterStep();
     } catch (error) {
       this.#end({ kind: 'error', error });
     }
+    if (this.#ended !== undefined) this.#finalize();
   };
 
   constructor(config: LoopConfig, chooser: Chooser) {
@@ -146,11 +179,11 @@ export class VirtualLoop implements Scheduler {
   start(program: () => Promise<unknown> | unknown): Promise<RunEnd> {
     invariant(active.loop === undefined, 'controlled runs never overlap (the gate serialises them)');
     active.loop = this;
-    this.#baseline = this.#config.baseline ?? resourceCounts();
     this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
-    // The first decision is a microtask too: the caller's synchronous code (another check()
-    // started in the same Promise.all, say) must not run as if it were the program.
-    this.#queue();
+    // The first decision comes once the caller's queues drained too: another check() started in
+    // the same Promise.all must not run as if it were the program.
+    this.inStep = true;
+    this.#armDrain();
     return this.done;
   }
 
@@ -159,13 +192,22 @@ export class VirtualLoop implements Scheduler {
   }
 
   get ended(): boolean {
-    return this.#ended;
+    return this.#ended !== undefined;
+  }
+
+  /** The run's seed for `Math.random` and friends (see seeded.ts). */
+  get randomSeed(): number {
+    return this.#config.randomSeed ?? 0;
+  }
+
+  get fakeTimers(): boolean {
+    return this.#config.fakeTimers === true;
   }
 
   spawn<T>(fn: () => Promise<T> | T, name: string | undefined): TaskImpl<T> {
     const id = this.tasks.length;
     const task = new TaskImpl<T>(this, id, name ?? `Task-${id}`, fn);
-    if (this.#ended) return task;
+    if (this.#ended !== undefined) return task;
     this.#enqueueStart(task);
     // The spawn is an operation on the new task: its first step depends on it.
     if (this.#tracing || this.#acc !== undefined) this.note(currentTask(), 'spawn', task);
@@ -179,8 +221,24 @@ export class VirtualLoop implements Scheduler {
     this.#pushReady(wait);
   }
 
+  /**
+   * Takes a task that has not started yet out of the run without running it (a timer callback
+   * whose timer was cleared after it fell due). It ends cancelled and is never reported.
+   */
+  discard(task: TaskImpl): void {
+    if (task.started() || task.done()) return;
+    for (let i = 0; i < this.#ready.length; i++) {
+      const wait = this.#ready[i]!;
+      if (wait.task === task && wait.kind === START) {
+        this.#takeReady(i);
+        break;
+      }
+    }
+    task.discard();
+  }
+
   checkpoint(task: TaskImpl, op: string, target?: Target): Promise<void> {
-    if (this.#ended) return NEVER;
+    if (this.#ended !== undefined) return NEVER;
     // Reaching an await reads the task's own cancel state (a cancel elsewhere conflicts).
     if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
     const wait = Wait.open(task, op, target, undefined, true);
@@ -191,7 +249,7 @@ export class VirtualLoop implements Scheduler {
 
   park(task: TaskImpl, op: string, target?: Target, interrupt?: Wait['interrupt']): Wait {
     // A run that ended parks nobody: the wait never settles.
-    if (this.#ended) return new Wait(task, op, target, interrupt);
+    if (this.#ended !== undefined) return new Wait(task, op, target, interrupt);
     if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
     const wait = Wait.open(task, op, target, interrupt, false);
     if (wait.state === READY) this.#pushReady(wait);
@@ -210,7 +268,7 @@ export class VirtualLoop implements Scheduler {
   #settle(wait: Wait, ok: boolean, value: unknown): void {
     // A pending controlled call is settled only by a cancel, whose interrupt has already taken
     // it out of `#io` (its home).
-    if (this.#ended || !wait.settle(ok, value)) return;
+    if (this.#ended !== undefined || !wait.settle(ok, value)) return;
     this.#pushReady(wait);
   }
 
@@ -229,13 +287,20 @@ export class VirtualLoop implements Scheduler {
 
   sleep(task: TaskImpl, ms: number): Promise<void> {
     if (!(ms > 0)) return this.checkpoint(task, 'sleep');
-    const wait = this.park(task, 'sleep');
-    // sleep(Infinity) parks for good: no timer, so a run that needs it to end deadlocks.
+    return this.sleepWait(task, ms, 'sleep').promise as Promise<void>;
+  }
+
+  /**
+   * Parks `task` until virtual time has advanced by `ms`; the wait resolves with `value`.
+   * `sleep(Infinity)` parks for good: no timer, so a run that needs it to end deadlocks.
+   */
+  sleepWait(task: TaskImpl, ms: number, op: string, value?: unknown): Wait {
+    const wait = this.park(task, op);
     if (wait.state === PENDING && ms !== Infinity) {
-      const timer = this.#timers.add(this.time + ms, () => this.wake(wait, undefined));
+      const timer = this.#timers.add(this.time + Math.max(0, ms), () => this.wake(wait, value));
       wait.home = timer;
     }
-    return wait.promise as Promise<void>;
+    return wait;
   }
 
   callLater(ms: number, fn: () => void, daemon = false): TimerHandle {
@@ -243,14 +308,24 @@ export class VirtualLoop implements Scheduler {
     return this.#timers.add(this.time + Math.max(0, ms), fn, daemon);
   }
 
+  /** A virtual timer `ms` from now (fake-timers.ts): the Timer itself, whose flags it adjusts. */
+  addTimer(ms: number, fn: () => void): Timer {
+    return this.#timers.add(this.time + Math.max(0, ms), fn);
+  }
+
+  /** The run's seeded PRNG (`Math.random` inside the run), in [0, 1). */
+  random(): number {
+    return (this.#random ??= seedrandom.alea(`interleaved/${this.randomSeed}`))();
+  }
+
   note(task: TaskImpl | undefined, op: string, target: Target | undefined): void {
-    if (this.#ended) return;
+    if (this.#ended !== undefined) return;
     if (this.#acc !== undefined && target !== undefined) this.#acc.push(this.steps, target, op === 'read' ? READ : WRITE);
     if (this.#tracing) this.#ev.push(this.steps, this.time, task === undefined ? -1 : task.id, op, target, undefined);
   }
 
   touch(target: object, kind: AccessKind): void {
-    if (this.#acc !== undefined && !this.#ended) this.#acc.push(this.steps, target, kind);
+    if (this.#acc !== undefined && this.#ended === undefined) this.#acc.push(this.steps, target, kind);
   }
 
   /** What each step touched (when the run records accesses). */
@@ -259,24 +334,25 @@ export class VirtualLoop implements Scheduler {
   }
 
   track(promise: PromiseLike<unknown>): void {
-    if (this.#ended) return;
+    if (this.#ended !== undefined) return;
     this.#inflight++;
     const settled = (): void => {
       this.#inflight--;
-      if (this.#idle && !this.#ended) {
-        this.#idle = false;
-        this.#queue();
-      }
     };
     promise.then(settled, settled);
   }
 
   io(task: TaskImpl, outcome: Promise<unknown>, label: string): Promise<unknown> {
-    const wait = this.park(task, 'call', new Hole(label));
-    if (wait.state !== PENDING) return wait.promise as Promise<unknown>;
+    const names = (this.#callNames ??= new Map());
+    const n = (names.get(label) ?? 0) + 1;
+    names.set(label, n);
+    const call = new Call(`${label}#${n}`);
+    this.note(task, 'call', call);
+    const wait = this.park(task, 'complete', call);
     // Avoid an unhandled rejection while the strategy delays the completion.
     outcome.catch(() => {});
-    wait.io = true;
+    if (wait.state !== PENDING) return wait.promise as Promise<unknown>;
+    wait.call = callId(this.#calls++);
     wait.value = outcome;
     const io = this.#io;
     io.push(wait);
@@ -289,8 +365,19 @@ export class VirtualLoop implements Scheduler {
     return wait.promise as Promise<unknown>;
   }
 
+  /** Real I/O or a real timer created by the run's code (context mode records them). */
+  realResource(type: string): void {
+    if (this.#ended !== undefined) return;
+    this.realResources.push({ type, task: currentTask()?.name ?? 'main', step: this.steps });
+  }
+
+  /** The run's code read the real clock or unseeded randomness: a likely cause of nondeterminism. */
+  hostRead(what: string): void {
+    if (this.hostReads.length < 8 && !this.hostReads.includes(what)) this.hostReads.push(what);
+  }
+
   finished(task: TaskImpl): void {
-    if (this.#ended) return;
+    if (this.#ended !== undefined) return;
     this.note(task, 'end', task);
     if (task.id === 0 && task.outcome !== 'ok') {
       task.retrieved = true;
@@ -301,7 +388,7 @@ export class VirtualLoop implements Scheduler {
   }
 
   acquired(task: TaskImpl, lock: Target): void {
-    if (this.#lockOrder === undefined || this.#ended) return;
+    if (this.#lockOrder === undefined || this.#ended !== undefined) return;
     const inversion = this.#lockOrder.acquired(task, lock);
     if (inversion !== undefined) this.#end({ kind: 'lock-order', error: new Error(inversion) });
   }
@@ -319,75 +406,44 @@ export class VirtualLoop implements Scheduler {
     return `${resource.kind}-${n}`;
   }
 
-  /** The task signalled: it parked on a new wait or ended. */
+  /** The task reached a scheduling point or ended: it no longer awaits an unknown promise. */
   #signal(task: TaskImpl): void {
     if (task.unknown) {
       task.unknown = false;
       this.#unknown--;
     }
-    if (task === this.current && this.#awaiting) {
-      this.#awaiting = false;
-      if (this.#unknown === 0) this.#queue();
-    }
   }
 
-  #queue(): void {
-    if (this.#queued) return;
-    this.#queued = true;
-    // A reaction on a settled promise: the cheapest microtask (queueMicrotask allocates an
-    // AsyncResource per call).
-    void RESOLVED.then(this.#decide);
+  /** Calls `#afterStep` once Node's queues have drained (see the header). */
+  #armDrain(): void {
+    void RESOLVED.then(this.#toTick);
   }
 
-  /** The microtask queue drained: the step in progress will not signal by itself. */
-  watchdog(): void {
-    if (this.#ended) return;
-    if (this.#queued) return arm();
-    if (this.#idle) {
-      this.#idle = false;
-      this.#conclude(true);
-      return;
-    }
-    if (this.#awaiting) {
-      this.#awaiting = false;
-      const task = this.current;
-      if (task !== undefined && !task.done() && task.pendingWaits.length === 0 && task.readyCount === 0 && !task.unknown) {
-        // The task awaits a promise nothing in the run announced.
-        if (this.#resourcesGrew()) {
-          this.#end({
-            kind: 'uncontrolled',
-            error: new Error(
-              `task '${task.name}' awaits something outside the run's control (a real timer or real I/O): ` +
-                `wrap the call with controlled(), use interleaved's sleep(), or enable fakeTimers`,
-            ),
-          });
-          return;
-        }
-        if (this.direct) {
-          this.#end({ kind: 'restart' });
-          return;
-        }
-        task.unknown = true;
-        this.#unknown++;
+  /** The step in progress has drained: account for a task left awaiting something unknown. */
+  #afterStep(): void {
+    if (this.#ended !== undefined) return;
+    const task = this.current;
+    if (task !== undefined && !task.done() && task.pendingWaits.length === 0 && task.readyCount === 0 && !task.unknown) {
+      // The task awaits a promise nothing in the run announced. Attributing code directly is
+      // then unsafe (another task may settle it and both would run in one step): restart in
+      // context mode. In context mode it is blocked on whatever will settle that promise.
+      if (this.direct) {
+        this.#end({ kind: 'restart' });
+        return;
       }
+      task.unknown = true;
+      this.#unknown++;
     }
     this.#step();
   }
 
-  #resourcesGrew(): boolean {
-    const base = this.#baseline ?? new Map<string, number>();
-    for (const [kind, n] of resourceCounts()) if (n > (base.get(kind) ?? 0)) return true;
-    return false;
-  }
-
-  /** One decision: pick a runnable task and deliver its wake-up. */
+  /** One decision: pick an event and deliver it; the step then runs until Node's queues drain. */
   #step(): void {
-    this.#queued = false;
-    if (this.#ended) return;
     const ready = this.#ready;
     const io = this.#io;
     const timers = this.#timers;
     for (;;) {
+      if (this.#ended !== undefined) return;
       if (this.steps >= this.#maxSteps) {
         this.#end({
           kind: 'step-limit',
@@ -400,7 +456,7 @@ export class VirtualLoop implements Scheduler {
       }
       if (ready.length === 0 && io.length === 0) {
         if (this.tasks[0]!.done() && timers.onlyDaemons()) {
-          this.#conclude(false, timers.peek() !== undefined);
+          this.#conclude(timers.liveDaemons());
           return;
         }
         if (timers.peek() === undefined) {
@@ -414,9 +470,13 @@ export class VirtualLoop implements Scheduler {
         continue;
       }
       // Candidates: the ids of the ready queue as they stand (the common case: no task has two
-      // ready wake-ups and no call is pending), else a deduplicated list with pending calls and
-      // the clock.
-      const fast = this.#dupes === 0 && io.length === 0;
+      // ready wake-ups and no call is pending), else a deduplicated list with every pending call
+      // and, when no task is ready, the clock.
+      // A timer already due (setImmediate, a zero delay) may fire before the ready tasks run:
+      // firing it does not move the clock.
+      const next = timers.peek();
+      const due = next !== undefined && next.deadline <= this.time;
+      const fast = this.#dupes === 0 && io.length === 0 && !due;
       let cand: number[];
       if (fast) {
         cand = this.#readyIds;
@@ -426,16 +486,13 @@ export class VirtualLoop implements Scheduler {
           const id = ready[i]!.task.id;
           if (!cand.includes(id)) cand.push(id);
         }
-        for (let i = 0; i < io.length; i++) {
-          const id = io[i]!.task.id;
-          if (!cand.includes(id)) cand.push(id);
-        }
-        if (ready.length === 0 && timers.peek() !== undefined) cand.push(CLOCK);
+        for (let i = 0; i < io.length; i++) cand.push(io[i]!.call);
+        if (next !== undefined && (ready.length === 0 || due)) cand.push(CLOCK);
       }
       const index = this.#chooser.choose(cand, this.steps + 1, io.length > 0);
       const id = cand[index];
       if (id === undefined) throw new InternalError(`the strategy chose index ${index} of ${cand.length} candidates`);
-      if (this.#last !== -2 && id !== this.#last && cand.includes(this.#last)) this.preemptions++;
+      if (this.#last !== undefined && id !== this.#last && cand.includes(this.#last)) this.preemptions++;
       this.#last = id;
       this.choices.push(id);
       this.steps++;
@@ -447,7 +504,7 @@ export class VirtualLoop implements Scheduler {
       if (fast) {
         wait = ready[index]!;
         this.#takeReady(index);
-      } else {
+      } else if (id >= 0) {
         for (let i = 0; i < ready.length; i++) {
           if (ready[i]!.task.id === id) {
             wait = ready[i]!;
@@ -455,21 +512,21 @@ export class VirtualLoop implements Scheduler {
             break;
           }
         }
-      }
-      if (wait === undefined) {
+      } else {
         for (let i = 0; i < io.length; i++) {
-          if (io[i]!.task.id === id) {
+          if (io[i]!.call === id) {
             wait = io[i]!;
             io.splice(i, 1);
+            wait.home = undefined;
             const pending = wait.task.pendingWaits;
             pending.splice(pending.indexOf(wait), 1);
             break;
           }
         }
       }
-      if (wait === undefined) throw new InternalError(`candidate task #${id} has no wake-up`);
+      if (wait === undefined) throw new InternalError(`candidate #${id} has no event`);
       const task = wait.task;
-      if (this.#tracing) this.#ev.push(this.steps, this.time, id, wait.op, wait.target, wakeDetail(wait));
+      if (this.#tracing) this.#ev.push(this.steps, this.time, task.id, wait.op, wait.target, wakeDetail(wait));
       if (this.#acc !== undefined) {
         // A step touches what its wake-up names; a task's first step touches the task (its
         // spawn did); a wake-up from sleep depends on virtual time. A bare yield touches nothing.
@@ -478,8 +535,8 @@ export class VirtualLoop implements Scheduler {
         else if (wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
       }
       this.current = task;
-      this.#awaiting = true;
-      arm();
+      this.inStep = true;
+      this.#armDrain();
       if (wait.kind === START) {
         if (this.direct) task.begin();
         else runContext.run(task, () => task.begin());
@@ -515,14 +572,8 @@ export class VirtualLoop implements Scheduler {
     }
   }
 
-  /** Nothing is runnable and no timer is left: the run is over. */
-  #conclude(force: boolean, intervals = false): void {
-    if (this.#inflight > 0 && !force) {
-      // A watched promise may still settle through microtasks; the watchdog decides.
-      this.#idle = true;
-      arm();
-      return;
-    }
+  /** Nothing is deliverable (`daemons`: only background timers are left): the run is over. */
+  #conclude(daemons: boolean): void {
     const detect = this.#config.detect;
     const root = this.tasks[0]!;
     // The common ending, checked without allocating: the program finished, every task is done,
@@ -532,7 +583,7 @@ export class VirtualLoop implements Scheduler {
       const t = this.tasks[i]!;
       if (!t.done() || (t.outcome === 'error' && !t.retrieved)) clean = false;
     }
-    if (clean && !intervals) {
+    if (clean && !daemons) {
       this.#end({ kind: 'ok' });
       return;
     }
@@ -550,15 +601,15 @@ export class VirtualLoop implements Scheduler {
     }
     const blocked = blockedTasks(this.tasks);
     if (!root.done()) {
-      if ((this.#inflight > 0 || blocked.some((b) => b.task.unknown)) && this.#resourcesGrew()) {
-        const names = blocked.filter((b) => b.task.unknown).map((b) => `'${b.task.name}'`);
-        this.#end({
-          kind: 'uncontrolled',
-          error: new Error(
-            `task ${names.join(', ') || `'${blocked[0]!.task.name}'`} awaits something outside the run's control (real I/O or a real timer): ` +
-              `wrap the call with controlled(), use interleaved's sleep(), or enable fakeTimers`,
-          ),
-        });
+      // A native promise the run waits on (gather) is still pending: it may be real I/O, which
+      // only context mode records.
+      if (this.direct && this.#inflight > 0) {
+        this.#end({ kind: 'restart' });
+        return;
+      }
+      const waiting = blocked.filter((b) => b.task.unknown);
+      if ((this.#inflight > 0 || waiting.length > 0) && this.realResources.length > 0) {
+        this.#end({ kind: 'uncontrolled', error: new Error(this.#uncontrolledText(waiting.map((b) => b.task.name))) });
         return;
       }
       if (!detect.deadlock) {
@@ -569,7 +620,7 @@ export class VirtualLoop implements Scheduler {
       this.#end({ kind: 'deadlock', error: new DeadlockError(`deadlock: no task can run and the program has not finished\n${detail}`) });
       return;
     }
-    if (intervals && detect.leaks) {
+    if (daemons && detect.leaks) {
       this.#end({
         kind: 'leak',
         error: new Error('the program returned with a setInterval still active: clear it (clearInterval) before returning'),
@@ -587,15 +638,32 @@ export class VirtualLoop implements Scheduler {
     this.#end({ kind: 'ok' });
   }
 
+  #uncontrolledText(waiting: string[]): string {
+    const made = this.realResources.slice(0, 3).map((r) => `${r.type} by '${r.task}' at step ${r.step}`);
+    const more = this.realResources.length > 3 ? ` and ${this.realResources.length - 3} more` : '';
+    const who = waiting.length > 0 ? `task ${waiting.map((n) => `'${n}'`).join(', ')} awaits` : 'the run awaits';
+    return (
+      `${who} something outside the run's control: the run's code started real I/O or a real timer (${made.join(', ')}${more}). ` +
+      `Wrap the call with controlled(), use interleaved's sleep(), or enable fakeTimers`
+    );
+  }
+
   #end(end: RunEnd): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.current = undefined;
-    if (active.loop === this) active.loop = undefined;
+    if (this.#ended !== undefined) return;
+    this.#ended = end;
     // A run that failed or was restarted leaves its primitives as the failure found them; that
     // state belongs to no later run (the explorer's own replays of the schedule included).
     if (end.kind !== 'ok') for (const r of this.#bound ?? []) r.abandon();
-    this.#resolveDone(end);
+  }
+
+  /** Called once the step that ended the run has drained: the run gives the process back. */
+  #finalize(): void {
+    if (this.#finalized) return;
+    this.#finalized = true;
+    this.inStep = false;
+    this.current = undefined;
+    if (active.loop === this) active.loop = undefined;
+    this.#resolveDone(this.#ended!);
   }
 
   /** The recorded trace as events (call right after the run, before primitives rebind). */
@@ -619,4 +687,3 @@ export class VirtualLoop implements Scheduler {
     return out;
   }
 }
-

@@ -129,6 +129,16 @@ export class TaskImpl<T = unknown> implements Task<T> {
     return new CancelledError(`task '${this.name}' was cancelled`, this.cancelReason);
   }
 
+  /** Ends a task that never started, without running it (see `VirtualLoop.discard`). */
+  discard(): void {
+    invariant(this.#status === NEW, 'only a task that has not started is discarded');
+    this.#fn = undefined;
+    this.#status = DONE;
+    this.outcome = 'cancelled';
+    this.value = new CancelledError(`task '${this.name}' was discarded before it started`);
+    this.retrieved = true;
+  }
+
   /** Runs the body: the delivery of the task's `START` wait. */
   begin(): void {
     invariant(this.#status === NEW, 'a task starts once');

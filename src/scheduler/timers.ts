@@ -10,12 +10,14 @@ import { Heap } from './heap.js';
 
 export class Timer implements TimerHandle {
   cancelled = false;
+  /** A live background timer left when the program returns is a leak (a ref'd setInterval). */
+  leaks = false;
   constructor(
     readonly deadline: number,
     readonly seq: number,
     readonly fire: () => void,
-    /** A background timer (an interval) does not keep a finished program's run going. */
-    readonly daemon = false,
+    /** A background timer (an interval, an unref'd timer) does not keep a finished program's run going. */
+    public daemon = false,
   ) {}
   cancel(): void {
     this.cancelled = true;
@@ -57,6 +59,11 @@ export class TimerHeap {
   /** True when every live timer is a background one. */
   onlyDaemons(): boolean {
     return this.#heap.every((t) => t.cancelled || t.daemon);
+  }
+
+  /** True when a live background timer is left that reports itself as a leak (a ref'd interval). */
+  liveDaemons(): boolean {
+    return !this.#heap.every((t) => t.cancelled || !t.leaks);
   }
 
   pop(): Timer | undefined {

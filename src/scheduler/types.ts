@@ -6,10 +6,24 @@
 /** The candidate meaning "let virtual time run to the next timer" (offered beside pending I/O). */
 export const CLOCK = -1;
 
+/**
+ * The candidate meaning "controlled call number `serial` of the run completes" (serials count
+ * from 0 in the order calls start). Task ids are >= 0 and `CLOCK` is -1, so calls are <= -2.
+ */
+export function callId(serial: number): number {
+  return -2 - serial;
+}
+
+/** True when a candidate or recorded choice is a controlled call's completion. */
+export function isCall(id: number): boolean {
+  return id <= -2;
+}
+
 /** Chooses the next step: the seam between the loop and every search strategy. */
 export interface Chooser {
   /**
-   * Picks one of `candidates` (task ids in ready-queue order, possibly `CLOCK`) for step `step`
+   * Picks one of `candidates` (task ids in ready-queue order, then pending calls' ids, then
+   * possibly `CLOCK`) for step `step`
    * (1-based) and returns its index. Called at every decision, even with one candidate.
    * `pendingIo` says a controlled call is pending, so whether it completes before virtual time
    * runs is part of this choice.
@@ -54,8 +68,8 @@ export interface LoopConfig {
   detect: Detect;
   /** Direct attribution (fast) or AsyncLocalStorage contexts (see context.ts). */
   direct: boolean;
-  /** Active handles and requests (by type) before the search: growth means real I/O or timers. */
-  baseline?: Map<string, number>;
+  /** Seed of the run's `Math.random`, `crypto.randomUUID` and `crypto.getRandomValues`. */
+  randomSeed?: number;
   /**
    * Record the trace. A search runs untraced (a schedule is fully described by its choices)
    * and replays a failing schedule traced, which keeps the search's steps cheap.

@@ -56,8 +56,8 @@ export class Wait {
   interrupt: Interrupt | undefined;
   /** Where a parked wait sits (a parking lot's queue), so cancellation can take it out. */
   home: { remove(wait: Wait): void } | undefined = undefined;
-  /** A controlled call in flight: its real outcome, adopted on delivery. */
-  io = false;
+  /** A controlled call in flight: its id among the loop's candidates (see `callId`), else 0. */
+  call = 0;
   /** Woken by a primitive (a lock handed over, an item arrived), after blocking in its queue. */
   woken = false;
   /** The task blocked on this wait (it was not a bare scheduling point). */
