@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   check,
@@ -140,9 +141,23 @@ describe('replay and determinism', () => {
     await expect(replay(racyBank, corrupted)).rejects.toThrow(/checksum|ends in the middle|trailing|impossible/);
   });
 
-  it('a program that draws Math.random is reported as nondeterministic on replay', async () => {
-    const flaky: Program = async () => {
+  it('a program that draws Math.random replays the same values: checkDeterminism finds nothing', async () => {
+    const draws: number[] = [];
+    const seeded: Program = async () => {
       const n = Math.random() < 0.5 ? 1 : 2;
+      draws.push(n);
+      const tasks = [];
+      for (let i = 0; i < n; i++) tasks.push(spawn(yieldNow));
+      await gather(...tasks);
+    };
+    const report = await check(seeded, { runs: 200, seed: 1, checkDeterminism: true });
+    expect(report.failure?.message).toBeUndefined();
+    expect(new Set(draws).size).toBe(2); // different runs drew different values
+  });
+
+  it('a program that draws an unseeded random source is reported as nondeterministic on replay', async () => {
+    const flaky: Program = async () => {
+      const n = randomBytes(1)[0]! < 128 ? 1 : 2;
       const tasks = [];
       for (let i = 0; i < n; i++) tasks.push(spawn(yieldNow));
       await gather(...tasks);
