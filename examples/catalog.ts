@@ -3,7 +3,7 @@
  * entry is one module with a `buggy` and a `fixed` program, the kind of failure the explorer
  * reports for the buggy one, and the seed the runner searches with.
  */
-import type { Failure } from 'interleaved';
+import type { ExploreOptions, Failure } from 'interleaved';
 import * as bankTransfer from './bank-transfer.js';
 import * as boundedQueueCancel from './bounded-queue-cancel.js';
 import * as cacheStampede from './cache-stampede.js';
@@ -11,6 +11,9 @@ import * as conditionIf from './condition-if.js';
 import * as lockOrder from './lock-order.js';
 import * as missedWakeup from './missed-wakeup.js';
 import * as poolLeak from './pool-leak.js';
+import * as crawlerLimit from './crawler-limit.js';
+import * as tokenRefreshMutex from './token-refresh-mutex.js';
+import * as transferAsyncLock from './transfer-async-lock.js';
 
 export interface Example {
   /** The module's file name without its extension. */
@@ -22,6 +25,10 @@ export interface Example {
   readonly kind: Failure['kind'];
   /** The runner's seed for this example, unless `INTERLEAVE_SEED` is set. */
   readonly seed: number;
+  /** Options the example needs (fakeTimers for code on Node's timers). */
+  readonly options?: ExploreOptions;
+  /** The npm library the example explores unmodified, if any. */
+  readonly library?: string;
 }
 
 export const examples: readonly Example[] = [
@@ -32,4 +39,7 @@ export const examples: readonly Example[] = [
   { name: 'cache-stampede', ...cacheStampede, kind: 'error', seed: 105 },
   { name: 'condition-if', ...conditionIf, kind: 'error', seed: 106 },
   { name: 'pool-leak', ...poolLeak, kind: 'deadlock', seed: 107 },
+  { name: 'token-refresh-mutex', ...tokenRefreshMutex, kind: 'error', seed: 108, library: 'async-mutex' },
+  { name: 'crawler-limit', ...crawlerLimit, kind: 'deadlock', seed: 109, library: 'p-limit' },
+  { name: 'transfer-async-lock', ...transferAsyncLock, kind: 'deadlock', seed: 110, library: 'async-lock' },
 ];

@@ -9,21 +9,21 @@ const RUNS = 2000;
 
 describe.each(examples)('$name', (example) => {
   it(`the explorer catches the buggy version (${example.kind}) and its token replays it`, async () => {
-    const report = await check(example.buggy, { runs: RUNS, seed: 1 });
+    const report = await check(example.buggy, { ...example.options, runs: RUNS, seed: 1 });
     expect(report.ok).toBe(false);
     const failure = report.failure;
     if (failure === undefined) throw new Error(`no failure in ${report.runs} schedules`);
     expect(failure.kind, failure.message).toBe(example.kind);
     expect(failure.message).toContain(failure.token);
 
-    const replayed = await replay(example.buggy, failure.token);
+    const replayed = await replay(example.buggy, failure.token, { fakeTimers: example.options?.fakeTimers === true });
     expect(replayed.ok).toBe(false);
     expect(replayed.failure?.kind).toBe(failure.kind);
     expect(replayed.failure?.trace).toEqual(failure.trace);
   });
 
   it('the fixed version passes every explored schedule', async () => {
-    const report = await check(example.fixed, { runs: RUNS, seed: 1 });
+    const report = await check(example.fixed, { ...example.options, runs: RUNS, seed: 1 });
     expect(report.ok, report.failure?.message).toBe(true);
   });
 });

@@ -36,10 +36,10 @@ function describeFixed(report: ExploreReport): string {
 async function runExample(example: Example): Promise<Outcome> {
   const seed = seedFor(example);
   console.log(`\n=== ${example.name} ===\n${example.description}\n`);
-  const buggy = await check(example.buggy, { runs: RUNS, seed });
+  const buggy = await check(example.buggy, { ...example.options, runs: RUNS, seed });
   console.log(`buggy: ${describeBuggy(example, buggy)}`);
   if (buggy.failure !== undefined) console.log(`\n${buggy.failure.message}\n`);
-  const fixed = await check(example.fixed, { runs: RUNS, seed });
+  const fixed = await check(example.fixed, { ...example.options, runs: RUNS, seed });
   console.log(`fixed: ${describeFixed(fixed)}`);
   if (fixed.failure !== undefined) console.log(`\n${fixed.failure.message}\n`);
   // Another seed may reach the bug through a different failure kind: caught is what counts.
