@@ -47,6 +47,27 @@ describe('package', () => {
     expect(child.stdout).toBe(JSON.stringify(trace));
   });
 
+  it('node --import interleaved/register makes even references taken before interleaved loads virtual', () => {
+    // The program takes setTimeout from node:timers before it imports interleaved, as a module
+    // loaded early (a logger, a pool) would.
+    const script = `
+      import { createRequire } from 'node:module';
+      const early = createRequire(import.meta.url)('node:timers').setTimeout;
+      const { run } = await import('interleaved');
+      const result = await run(async () => { await new Promise((r) => early(r, 60_000)); }, { fakeTimers: true });
+      process.stdout.write(JSON.stringify({ ok: result.ok, kind: result.failure?.kind, time: result.time }));
+      process.exit(0);
+    `;
+    const run = (args: string[]) => {
+      const child = spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+      expect(child.stderr).toBe('');
+      return JSON.parse(child.stdout) as { ok: boolean; kind?: string; time: number };
+    };
+    expect(run(['--import', 'interleaved/register'])).toEqual({ ok: true, time: 60_000 });
+    // Without the entry the early reference is the host's real timer: the run says so.
+    expect(run([]).kind).toBe('uncontrolled');
+  });
+
   it('exports map: types first, the vitest entry, package.json; declarations are emitted', () => {
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
       type: string;
@@ -56,6 +77,7 @@ describe('package', () => {
     expect(pkg.type).toBe('module');
     expect(Object.keys(pkg.exports['.'] as object)[0]).toBe('types');
     expect(Object.keys(pkg.exports['./vitest'] as object)[0]).toBe('types');
+    expect(Object.keys(pkg.exports['./register'] as object)[0]).toBe('types');
     expect(pkg.exports['./package.json']).toBe('./package.json');
     expect(pkg.engines.node).toBe('>=20');
     const dts = readFileSync(`${root}dist/index.d.ts`, 'utf8');

@@ -245,7 +245,7 @@ function divergence(first: ScheduleResult, again: ScheduleResult): string | unde
 
 /** The likely cause of a divergence, from what the runs' code did outside the scheduler. */
 function causeOf(first: ScheduleResult, again: ScheduleResult): string {
-  const real = [...first.realResources, ...again.realResources].map((r) => `${r.type} by '${r.task}'`);
+  const real = [...first.realResources, ...again.realResources].map((r) => r.type);
   const reads = [...new Set([...first.hostReads, ...again.hostReads])];
   const causes: string[] = [];
   if (real.length > 0) causes.push(`real I/O or a real timer (${[...new Set(real)].slice(0, 3).join(', ')})`);

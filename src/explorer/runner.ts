@@ -10,7 +10,6 @@
  * and the explorer keeps context mode for the rest of its search.
  */
 import { VirtualLoop, type RealResource, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from '../scheduler/loop.js';
-import { startRecording, stopRecording } from '../scheduler/resources.js';
 import { ReplayChooser } from './replay.js';
 
 export type { LoopConfig as RunConfig } from '../scheduler/loop.js';
@@ -52,11 +51,8 @@ function leaveGate(): void {
   else busy = false;
 }
 
-function start(loop: VirtualLoop, program: () => Promise<unknown> | unknown, config: LoopConfig): Promise<RunEnd> {
-  if (config.direct) return loop.start(program);
-  // Context mode: record the real resources the run's code creates (see resources.ts).
-  startRecording();
-  return loop.start(program).finally(stopRecording);
+function start(loop: VirtualLoop, program: () => Promise<unknown> | unknown): Promise<RunEnd> {
+  return loop.start(program);
 }
 
 /**
@@ -72,13 +68,13 @@ export function runSchedule(program: () => Promise<unknown> | unknown, chooser: 
 
 function gated(program: () => Promise<unknown> | unknown, chooser: Chooser, config: LoopConfig): Promise<ScheduleResult> {
   const loop = new VirtualLoop(config, chooser);
-  return start(loop, program, config)
+  return start(loop, program)
     .then((end) => {
       if (end.kind !== 'restart') return resultOf(loop, end, config);
       // Replay the same choices with AsyncLocalStorage attribution (see scheduler/context.ts).
       const contextConfig = { ...config, direct: false };
       const again = new VirtualLoop(contextConfig, new ReplayChooser(loop.choices.slice(), false, chooser));
-      return start(again, program, contextConfig).then((end2) =>
+      return start(again, program).then((end2) =>
         resultOf(again, end2.kind === 'restart' ? { kind: 'error', error: new Error('interleaved internal error: a context-mode run asked to restart') } : end2, config),
       );
     })

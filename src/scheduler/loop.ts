@@ -29,8 +29,12 @@
  *
  * A task whose step ends without it reaching a scheduling point awaits a promise the loop does
  * not know: a library's promise settled by another task (the run restarts once in context mode,
- * see context.ts, and continues), or real I/O or a real timer started by the run's own code,
- * recorded when created (see resources.ts): when nothing else can run, that is `uncontrolled`.
+ * see context.ts, and continues), or real I/O or a real timer started by the run's own code.
+ * Since nothing outside the run executes while it runs, and no real I/O or timer can complete
+ * before the run gives the event loop back, the real resources active when the run stalls
+ * minus those active when it started are exactly the ones its own code created, whatever the
+ * machine's speed and whatever other tests have in flight: when nothing else can run and the
+ * run waits on such a resource, that is `uncontrolled`.
  *
  * Cost per step: one Wait object, one promise, two microtasks and one next-tick callback,
  * O(candidates) to pick.
@@ -77,11 +81,17 @@ class Call implements Target {
   }
 }
 
-/** A real resource (I/O, a real timer) created by the run's own code. */
+/** Real resources (I/O, real timers) of one type created by the run's own code. */
 export interface RealResource {
   type: string;
-  task: string;
-  step: number;
+  count: number;
+}
+
+/** Active handles, requests and timers of the process, by type. */
+export function resourceCounts(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return counts;
 }
 
 export class VirtualLoop implements Scheduler {
@@ -98,8 +108,8 @@ export class VirtualLoop implements Scheduler {
   readonly choices: number[] = [];
   readonly tasks: TaskImpl[] = [];
   readonly done: Promise<RunEnd>;
-  /** Real I/O and real timers the run's code created (recorded in context mode, resources.ts). */
-  readonly realResources: RealResource[] = [];
+  /** Real I/O and real timers the run's code created (context mode: see `#realGrowth`). */
+  realResources: RealResource[] = [];
   /** Reads of the real clock or of unseeded randomness by the run's code (for reports). */
   readonly hostReads: string[] = [];
   #resolveDone!: (end: RunEnd) => void;
@@ -133,6 +143,8 @@ export class VirtualLoop implements Scheduler {
   readonly #acc: (number | object)[] | undefined;
   #kinds: Map<string, number> | undefined = undefined;
   #random: (() => number) | undefined = undefined;
+  /** Real resources by type when a context-mode run started (direct mode never needs them). */
+  #baseline: Map<string, number> | undefined = undefined;
   readonly #toTick = (): void => {
     this.#ticksQueued = ticks.queued;
     this.#ticksRan = ticks.ran;
@@ -179,6 +191,7 @@ export class VirtualLoop implements Scheduler {
   start(program: () => Promise<unknown> | unknown): Promise<RunEnd> {
     invariant(active.loop === undefined, 'controlled runs never overlap (the gate serialises them)');
     active.loop = this;
+    if (!this.direct) this.#baseline = resourceCounts();
     this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
     // The first decision comes once the caller's queues drained too: another check() started in
     // the same Promise.all must not run as if it were the program.
@@ -365,10 +378,19 @@ export class VirtualLoop implements Scheduler {
     return wait.promise as Promise<unknown>;
   }
 
-  /** Real I/O or a real timer created by the run's code (context mode records them). */
-  realResource(type: string): void {
-    if (this.#ended !== undefined) return;
-    this.realResources.push({ type, task: currentTask()?.name ?? 'main', step: this.steps });
+  /**
+   * The real resources (by type, as `process.getActiveResourcesInfo` names them) active now and
+   * not when the run started: the ones the run's own code created (see the header).
+   */
+  #realGrowth(): RealResource[] {
+    const base = this.#baseline;
+    if (base === undefined) return [];
+    const grown: RealResource[] = [];
+    for (const [type, n] of resourceCounts()) {
+      const more = n - (base.get(type) ?? 0);
+      if (more > 0) grown.push({ type, count: more });
+    }
+    return grown;
   }
 
   /** The run's code read the real clock or unseeded randomness: a likely cause of nondeterminism. */
@@ -608,7 +630,8 @@ export class VirtualLoop implements Scheduler {
         return;
       }
       const waiting = blocked.filter((b) => b.task.unknown);
-      if ((this.#inflight > 0 || waiting.length > 0) && this.realResources.length > 0) {
+      if (this.#inflight > 0 || waiting.length > 0) this.realResources = this.#realGrowth();
+      if (this.realResources.length > 0) {
         this.#end({ kind: 'uncontrolled', error: new Error(this.#uncontrolledText(waiting.map((b) => b.task.name))) });
         return;
       }
@@ -639,11 +662,10 @@ export class VirtualLoop implements Scheduler {
   }
 
   #uncontrolledText(waiting: string[]): string {
-    const made = this.realResources.slice(0, 3).map((r) => `${r.type} by '${r.task}' at step ${r.step}`);
-    const more = this.realResources.length > 3 ? ` and ${this.realResources.length - 3} more` : '';
+    const made = this.realResources.map((r) => (r.count > 1 ? `${r.count} ${r.type}` : r.type)).join(', ');
     const who = waiting.length > 0 ? `task ${waiting.map((n) => `'${n}'`).join(', ')} awaits` : 'the run awaits';
     return (
-      `${who} something outside the run's control: the run's code started real I/O or a real timer (${made.join(', ')}${more}). ` +
+      `${who} something outside the run's control: the run's code started real I/O or a real timer (${made}). ` +
       `Wrap the call with controlled(), use interleaved's sleep(), or enable fakeTimers`
     );
   }
@@ -660,6 +682,8 @@ export class VirtualLoop implements Scheduler {
   #finalize(): void {
     if (this.#finalized) return;
     this.#finalized = true;
+    // A traced run keeps what it started, for nondeterminism reports.
+    if (this.#tracing && this.realResources.length === 0) this.realResources = this.#realGrowth();
     this.inStep = false;
     this.current = undefined;
     if (active.loop === this) active.loop = undefined;

@@ -267,7 +267,7 @@ describe('nothing outside a run disturbs it', () => {
     }, { runs: 5, seed: 1, fakeTimers: true });
     expect(report.failure?.kind).toBe('uncontrolled');
     expect(report.failure?.message).toContain("'loader'");
-    expect(report.failure?.message).toMatch(/FSREQ/);
+    expect(report.failure?.message).toMatch(/FSReq/);
   });
 
   it('a synchronous read is no I/O to schedule: the run stays controlled', async () => {
