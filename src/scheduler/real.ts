@@ -2,7 +2,7 @@
  * The real-mode scheduler: the same runtime functions and primitives on Node's own event loop,
  * with real timers and no decisions to make, so application code runs unchanged in production.
  *
- * Waits settle at once when woken; `sleep` is a real `setTimeout`; a scheduling point that does
+ * Waits settle at once when woken and are delivered a microtask later; `sleep` is a real `setTimeout`; a scheduling point that does
  * not block costs nothing (only `yieldNow` yields, to the macrotask queue like `asyncio.sleep(0)`).
  * Tasks spawned here run inside an `AsyncLocalStorage` context so cancellation reaches them.
  */
@@ -40,12 +40,14 @@ class RealLoop implements Scheduler {
     return wait;
   }
 
+  // Delivered a microtask later, as asyncio resumes a woken task on the loop's next turn: a
+  // cancel in the same synchronous stretch as the wake-up still reaches the await (wait.ts).
   wake(wait: Wait, value: unknown): void {
-    if (wait.settle(true, value)) wait.deliver();
+    if (wait.settle(true, value)) queueMicrotask(() => wait.deliver());
   }
 
   fail(wait: Wait, error: unknown): void {
-    if (wait.settle(false, error)) wait.deliver();
+    if (wait.settle(false, error)) queueMicrotask(() => wait.deliver());
   }
 
   sleep(task: TaskImpl, ms: number): Promise<void> {
