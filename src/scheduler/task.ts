@@ -215,7 +215,7 @@ export class TaskImpl<T = unknown> implements Task<T> {
   ): Promise<R1 | R2> {
     this.retrieved = true;
     const me = currentTask();
-    if (me === undefined || me.loop !== this.loop || !this.loop.virtual) return this.settled().then(onfulfilled, onrejected);
+    if (me === undefined || me.loop !== this.loop) return this.settled().then(onfulfilled, onrejected);
     if (me === this) {
       return Promise.reject(new InvalidStateError(`task '${this.name}' awaits itself: it would wait forever`)).then(onfulfilled, onrejected);
     }
