@@ -33,7 +33,7 @@
  * Cost: O(depth) per schedule to backtrack; the race analysis is O(accesses × tasks).
  */
 import { ACQUIRE, CANCEL_OBJECT, CLOCK_OBJECT, WRITE, type AccessLog } from '../scheduler/loop.js';
-import { CLOCK, type Strategy } from './strategy.js';
+import { CLOCK, type RunRecipe, type Strategy } from './strategy.js';
 
 interface Node {
   /** Task ids runnable at this decision, in ready order. */
@@ -67,6 +67,8 @@ interface ObjectState {
 export class DfsStrategy implements Strategy {
   readonly name = 'dfs';
   readonly #bound: number;
+  readonly #options: string;
+  #index = 0;
   #dpor: boolean;
   /** The reduction was dropped after the last schedule: the search starts over, unreduced. */
   #restart = false;
@@ -79,6 +81,18 @@ export class DfsStrategy implements Strategy {
   constructor(preemptionBound: number, dpor = false) {
     this.#bound = preemptionBound;
     this.#dpor = dpor;
+    this.#options = `${preemptionBound}/${dpor ? 1 : 0}`;
+  }
+
+  /** Rebuilds the search a recipe's `params` (`bound/dpor`) describe; undefined if malformed. */
+  static fromParams(params: string): DfsStrategy | undefined {
+    const m = /^(Infinity|[0-9]{1,9})\/([01])$/.exec(params);
+    return m === null ? undefined : new DfsStrategy(Number(m[1]), m[2] === '1');
+  }
+
+  /** Run k is made again by searching runs 0..k-1 first: the search is deterministic. */
+  recipe(): RunRecipe {
+    return { strategy: 'dfs', key: '', index: this.#index, params: this.#options, history: true };
   }
 
   get needsAccesses(): boolean {
@@ -94,6 +108,7 @@ export class DfsStrategy implements Strategy {
   }
 
   beginRun(index: number): boolean {
+    this.#index = index;
     this.#depth = 0;
     this.#last = -3;
     this.#preemptions = 0;
