@@ -8,8 +8,9 @@ import { encodeRecipe, encodeSparse, decodeToken, hashOfChoices, MAX_TOKEN_LENGT
 import { ReplayChooser, choicesOf } from '../../src/explorer/replay.js';
 import { resolveOptions } from '../../src/explorer/options.js';
 import { runSchedule } from '../../src/explorer/runner.js';
-import { seedKey } from '../../src/explorer/strategy.js';
+import { seedKey, type Strategy } from '../../src/explorer/strategy.js';
 import { PctStrategy } from '../../src/explorer/pct.js';
+import { RandomStrategy } from '../../src/explorer/random.js';
 
 const TASKS = 20;
 const ROUNDS = 5_000; // 20 tasks x 5,000 read-yield-write rounds: about 100,000 steps
@@ -50,6 +51,43 @@ describe('tokens and messages of a 100,000-step failing schedule', () => {
       expect(again.token).toBe(failure.token);
     });
   }
+
+  it('a message stays under 20,000 characters with many wide columns and a huge error text', async () => {
+    const wide: Program = async () => {
+      const hits = new Shared(0, { name: 'a-shared-counter-with-a-long-name' });
+      const worker = async () => {
+        for (let i = 0; i < 50; i++) {
+          const v = hits.get();
+          await yieldNow();
+          hits.set(v + 1);
+        }
+      };
+      await gather(...Array.from({ length: 60 }, (_, k) => spawn(worker, { name: `worker-with-a-long-name-${k}` })));
+      if (hits.get() !== 3_000) throw new Error(`lost updates: ${'hits '.repeat(20_000)}`);
+    };
+    const failure = (await check(wide, { strategy: 'random', seed: 2, runs: 1, minimize: false })).failure!;
+    expect(failure.message.length).toBeLessThan(20_000);
+    expect(failure.message).toMatch(/events left out/);
+    expect(failure.message).toMatch(/more characters left out/);
+    expect(failure.message).toContain(`INTERLEAVE_REPLAY=${failure.token} `);
+  });
+
+  it('run k of a seeded strategy is made again alone, without runs 0..k-1', async () => {
+    const program = counters(30);
+    const o = resolveOptions({ seed: 0 }, program);
+    for (const strategy of [RandomStrategy.seeded('alone'), PctStrategy.seeded('alone', 3)]) {
+      let result;
+      for (let k = 0; k <= 3; k++) {
+        strategy.beginRun(k);
+        result = await runSchedule(program, strategy, { maxSteps: 10_000, detect: o.detect, direct: true, trace: true });
+        (strategy as Strategy).endRun(result.choices, result.end.kind !== 'ok');
+      }
+      const token = encodeRecipe(0, strategy.recipe(), hashOfChoices(result!.choices));
+      const again = await replay(program, token);
+      expect(again.failure?.kind).not.toBe('nondeterministic');
+      expect(JSON.stringify(again.trace)).toBe(JSON.stringify(result!.trace));
+    }
+  });
 
   it('run: asyncio order of a long program has a short token too', async () => {
     const result = await run(counters(2_000), { maxSteps: 300_000 });
