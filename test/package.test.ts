@@ -27,7 +27,7 @@ describe('package', () => {
     const out = JSON.parse(child.stdout) as { ok: boolean; kind: string; token: string };
     expect(out.ok).toBe(false);
     expect(out.kind).toBe('error');
-    expect(out.token).toMatch(/^v1\./);
+    expect(out.token).toMatch(/^v2\./);
   });
 
   it('a token replays the same trace in another process, byte for byte', async () => {

@@ -33,7 +33,7 @@
  * Cost: O(depth) per schedule to backtrack; the race analysis is O(accesses × tasks).
  */
 import { ACQUIRE, CANCEL_OBJECT, CLOCK_OBJECT, WRITE, type AccessLog } from '../scheduler/loop.js';
-import { CLOCK, type Strategy } from './strategy.js';
+import { CLOCK, type RunRecipe, type Strategy } from './strategy.js';
 
 interface Node {
   /** Task ids runnable at this decision, in ready order. */
@@ -67,18 +67,32 @@ interface ObjectState {
 export class DfsStrategy implements Strategy {
   readonly name = 'dfs';
   readonly #bound: number;
+  readonly #options: string;
+  #index = 0;
   #dpor: boolean;
   /** The reduction was dropped after the last schedule: the search starts over, unreduced. */
   #restart = false;
   #sawIo = false;
   #path: Node[] = [];
   #depth = 0;
-  #last = -3;
+  #last = Number.NaN;
   #preemptions = 0;
 
   constructor(preemptionBound: number, dpor = false) {
     this.#bound = preemptionBound;
     this.#dpor = dpor;
+    this.#options = `${preemptionBound}/${dpor ? 1 : 0}`;
+  }
+
+  /** Rebuilds the search a recipe's `params` (`bound/dpor`) describe; undefined if malformed. */
+  static fromParams(params: string): DfsStrategy | undefined {
+    const m = /^(Infinity|[0-9]{1,9})\/([01])$/.exec(params);
+    return m === null ? undefined : new DfsStrategy(Number(m[1]), m[2] === '1');
+  }
+
+  /** Run k is made again by searching runs 0..k-1 first: the search is deterministic. */
+  recipe(): RunRecipe {
+    return { strategy: 'dfs', key: '', index: this.#index, params: this.#options, history: true };
   }
 
   get needsAccesses(): boolean {
@@ -86,7 +100,7 @@ export class DfsStrategy implements Strategy {
   }
 
   #isPreemption(node: Node, id: number): boolean {
-    return node.last !== -3 && node.candidates.includes(node.last) && id !== node.last;
+    return !Number.isNaN(node.last) && node.candidates.includes(node.last) && id !== node.last;
   }
 
   #allowed(node: Node, id: number): boolean {
@@ -94,8 +108,9 @@ export class DfsStrategy implements Strategy {
   }
 
   beginRun(index: number): boolean {
+    this.#index = index;
     this.#depth = 0;
-    this.#last = -3;
+    this.#last = Number.NaN;
     this.#preemptions = 0;
     this.#sawIo = false;
     if (index === 0 || this.#restart) {

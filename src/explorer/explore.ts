@@ -17,12 +17,13 @@ import { resolveOptions, type ExploreOptions, type Resolved } from './options.js
 import { PctStrategy } from './pct.js';
 import { PortfolioStrategy } from './portfolio.js';
 import { RandomStrategy } from './random.js';
-import { ReplayChooser } from './replay.js';
+import { FIFO, rebuild, regenerate } from './regenerate.js';
+import { ReplayChooser, choicesOf } from './replay.js';
 import { buildMessage, errorText } from './report.js';
 import { shrink } from './shrink.js';
 import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
-import type { Strategy } from './strategy.js';
-import { FLAG_CONTEXT, FLAG_FAKE_TIMERS, decodeToken, encodeToken } from './token.js';
+import type { Chooser, RunRecipe, Strategy } from './strategy.js';
+import { FLAG_CONTEXT, FLAG_FAKE_TIMERS, MAX_TOKEN_LENGTH, TokenError, decodeToken, encodeRecipe, encodeSparse, hashOfChoices, type Schedule } from './token.js';
 
 export type { TraceEvent } from '../scheduler/loop.js';
 
@@ -138,9 +139,9 @@ export class InterleavingFailure extends Error {
 function makeStrategy(o: Resolved): Strategy {
   switch (o.strategy) {
     case 'random':
-      return new RandomStrategy(o.seed);
+      return RandomStrategy.seeded(o.seed);
     case 'pct':
-      return new PctStrategy(o.seed, o.depth);
+      return PctStrategy.seeded(o.seed, o.depth);
     case 'dfs':
       return new DfsStrategy(o.preemptionBound, o.dpor);
     case 'portfolio':
@@ -164,13 +165,26 @@ export function runSeed(seed: string, index: number): number {
   return (h >>> 0) || 1;
 }
 
-function tokenOf(result: ScheduleResult): string {
-  return encodeToken({
-    flags: (result.direct ? 0 : FLAG_CONTEXT) | (result.fakeTimers ? FLAG_FAKE_TIMERS : 0),
-    choices: result.choices,
-    randomSeed: result.randomSeed,
-  });
+/**
+ * The token of a run: its departures from the default when they make a short token, else how
+ * to regenerate it, else the departures however long (a replay of a long explicit token).
+ */
+export function tokenOf(result: ScheduleResult, deviations: readonly number[] | undefined, recipe: RunRecipe | undefined): string {
+  const flags = (result.direct ? 0 : FLAG_CONTEXT) | (result.fakeTimers ? FLAG_FAKE_TIMERS : 0);
+  const sparse = deviations === undefined ? undefined : encodeSparse(flags, deviations, result.randomSeed);
+  if (sparse !== undefined && (sparse.length <= MAX_TOKEN_LENGTH || recipe === undefined)) return sparse;
+  if (recipe === undefined) throw new Error('interleaved internal error: a run has neither its departures nor a recipe for its token');
+  return encodeRecipe(flags, recipe, hashOfChoices(result.choices), result.randomSeed);
 }
+
+/** A run and what its token is made of. */
+interface Made {
+  result: ScheduleResult;
+  deviations?: number[] | undefined;
+  recipe?: RunRecipe | undefined;
+}
+
+const tokenOfMade = (made: Made): string => tokenOf(made.result, made.deviations, made.recipe);
 
 /** Options as a token demands them: a schedule recorded with fake timers replays with them. */
 function withFlags(o: Resolved, flags: number): Resolved {
@@ -182,9 +196,9 @@ function failureOf(
   o: Pick<Resolved, 'testName'> & { seed?: string; strategy?: string },
   runIndex: number,
   minimized: boolean,
+  token: string,
 ): Failure {
   const kind = result.end.kind as FailureKind;
-  const token = tokenOf(result);
   const trace = result.trace ?? [];
   const error = result.end.error;
   return {
@@ -200,7 +214,7 @@ function failureOf(
   };
 }
 
-/** Replays `choices` (strictly: divergence is nondeterminism) and returns the result. */
+/** Replays `choices` (strictly: divergence is nondeterminism); records where it departed from the default. */
 async function replayChoices(
   program: Program,
   choices: number[],
@@ -209,14 +223,28 @@ async function replayChoices(
   direct: boolean,
   strict: boolean,
   trace = true,
-): Promise<ScheduleResult> {
+): Promise<Made & { deviations: number[] }> {
   const chooser = new ReplayChooser(choices, strict);
   const result = await runSchedule(program, chooser, configOf(o, direct, trace, randomSeed));
   if (strict && chooser.divergence !== undefined) {
     const then = result.end.kind === 'ok' ? '' : `\n(the diverged run then failed: ${errorText(result.end.error)})`;
     result.end = { kind: 'nondeterministic', error: new Error(chooser.divergence + then) };
   }
-  return result;
+  return { result, deviations: trace ? chooser.deviations() : [] };
+}
+
+/** Runs the schedule of a decoded token, traced. */
+async function replaySchedule(program: Program, schedule: Schedule, options: Resolved): Promise<Made> {
+  const o = withFlags(options, schedule.flags);
+  const direct = (schedule.flags & FLAG_CONTEXT) === 0;
+  if (schedule.form === 'choices') return replayChoices(program, schedule.choices, schedule.randomSeed, o, direct, true);
+  if (schedule.form === 'sparse') return replayChoices(program, choicesOf(schedule.deviations), schedule.randomSeed, o, direct, true);
+  const { recipe, hash } = schedule;
+  const strategy = rebuild(recipe);
+  if (strategy === undefined) {
+    throw new TokenError(`${recipe.strategy}/${recipe.params}`, `no strategy '${recipe.strategy}' with parameters '${recipe.params}' is known to this interleaved`);
+  }
+  return { result: await regenerate(program, strategy, recipe, hash, configOf(o, direct, true, schedule.randomSeed)), recipe };
 }
 
 /** Runs are serialised: a search started from inside a run would wait for itself. */
@@ -245,10 +273,10 @@ function divergence(first: ScheduleResult, again: ScheduleResult): string | unde
 
 /** The likely cause of a divergence, from what the runs' code did outside the scheduler. */
 function causeOf(first: ScheduleResult, again: ScheduleResult): string {
-  const real = [...first.realResources, ...again.realResources].map((r) => r.type);
+  const real = [...new Set([...first.realResources, ...again.realResources].map((r) => r.type))];
   const reads = [...new Set([...first.hostReads, ...again.hostReads])];
   const causes: string[] = [];
-  if (real.length > 0) causes.push(`real I/O or a real timer (${[...new Set(real)].slice(0, 3).join(', ')})`);
+  if (real.length > 0) causes.push(`real I/O or a real timer (${real.slice(0, 3).join(', ')})`);
   if (reads.length > 0) causes.push(`the real clock or unseeded randomness (${reads.join(', ')}; enable fakeTimers)`);
   if (causes.length === 0) causes.push('state kept between runs (a module-level variable), or a random source interleaved does not seed');
   return `; likely cause: ${causes.join(', or ')}`;
@@ -281,11 +309,11 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   });
 
   if (o.replay !== undefined) {
-    const schedule = decodeToken(o.replay);
-    const r = await replayChoices(program, schedule.choices, schedule.randomSeed ?? 0, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
+    const made = await replaySchedule(program, decodeToken(o.replay), o);
+    const r = made.result;
     runs++;
     distinct.add(hashChoices(r.choices));
-    if (r.end.kind !== 'ok') return report(failureOf(r, { testName: o.testName }, 0, false));
+    if (r.end.kind !== 'ok') return report(failureOf(r, { testName: o.testName }, 0, false, tokenOfMade(made)));
     if (!o.runsGiven) return report();
   }
 
@@ -306,7 +334,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     if (!result.direct) config.direct = false;
     distinct.add(hashChoices(result.choices));
     if (o.checkDeterminism > 0 && i % o.checkDeterminism === 0 && result.end.kind !== 'nondeterministic') {
-      const again = await replayChoices(program, result.choices.slice(), result.randomSeed, o, result.direct, true);
+      const { result: again } = await replayChoices(program, result.choices.slice(), result.randomSeed, o, result.direct, true);
       const differs = divergence(result, again);
       if (differs !== undefined) {
         result = { ...result, end: { kind: 'nondeterministic', error: new Error(`schedule ${i + 1} is not reproducible: ${differs}`) } };
@@ -328,20 +356,42 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     o.onProgress?.({ runs, distinct: distinctRuns(), elapsedMs: host.now() - started });
     return report();
   }
+  const recipe = strategy.recipe?.();
   const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
   const seedOfFailing = failing.randomSeed;
-  const chosen = shrinkable ? await shrink(failing, (choices, direct) => replayChoices(program, choices, seedOfFailing, o, direct, false, false)) : failing;
-  // The search ran untraced: replay the reported schedule with the trace on. A replay that does
-  // not fail the same way means the program is not a function of the schedule.
-  let final = chosen;
-  if (chosen.trace === undefined) {
-    final = await replayChoices(program, chosen.choices.slice(), chosen.randomSeed, o, chosen.direct, true);
-    if (final.end.kind !== chosen.end.kind) {
-      const what = final.end.kind === 'nondeterministic' ? errorText(final.end.error) : `it ended with '${final.end.kind}' instead`;
-      final = { ...final, end: { kind: 'nondeterministic', error: new Error(`a failing schedule (${chosen.end.kind}: ${errorText(chosen.end.error)}) did not fail again when replayed: ${what}`) } };
-    }
+  const chosen = shrinkable
+    ? await shrink(failing, async (choices, direct) => (await replayChoices(program, choices, seedOfFailing, o, direct, false, false)).result)
+    : failing;
+  let final = await replayTraced(program, chosen, o, chosen === failing ? recipe : undefined);
+  let token = tokenOfMade(final);
+  let minimized = shrinkable;
+  if (token.length > MAX_TOKEN_LENGTH && recipe !== undefined) {
+    // The shrunk schedule departs from the default at too many decisions for a short token:
+    // report the schedule the strategy made, which its recipe names.
+    final = await replayTraced(program, failing, o, recipe);
+    token = tokenOfMade(final);
+    minimized = false;
   }
-  return report(failureOf(final, { ...o, strategy: strategy.name }, failingIndex, shrinkable));
+  return report(failureOf(final.result, { ...o, strategy: strategy.name }, failingIndex, minimized, token));
+}
+
+/**
+ * Replays a failing schedule with the trace on (the search ran untraced), recording its
+ * departures for the token. A replay that does not fail the same way means the program is not a
+ * function of the schedule.
+ */
+async function replayTraced(program: Program, failing: ScheduleResult, o: Resolved, recipe: RunRecipe | undefined): Promise<Made> {
+  const made: Made = await replayChoices(program, failing.choices.slice(), failing.randomSeed, o, failing.direct, true);
+  made.recipe = recipe;
+  const final = made.result;
+  // A nondeterministic schedule keeps the report of the check that found it (where the runs
+  // diverged and why); this replay only contributes its trace.
+  if (failing.end.kind === 'nondeterministic') made.result = { ...final, end: failing.end };
+  else if (final.end.kind !== failing.end.kind) {
+    const what = final.end.kind === 'nondeterministic' ? errorText(final.end.error) : `it ended with '${final.end.kind}' instead`;
+    made.result = { ...final, end: { kind: 'nondeterministic', error: new Error(`a failing schedule (${failing.end.kind}: ${errorText(failing.end.error)}) did not fail again when replayed: ${what}`) } };
+  }
+  return made;
 }
 
 /**
@@ -405,11 +455,17 @@ function runOptions(options: RunOptions | undefined, program: unknown): Resolved
   return resolveOptions({ ...options, seed: 0, minimize: false }, program);
 }
 
-export function runResultOf(result: ScheduleResult, o: Resolved): RunResult {
-  const token = tokenOf(result);
+export function runResultOf(result: ScheduleResult, o: Resolved, token: string): RunResult {
   const trace = result.trace ?? [];
   if (result.end.kind === 'ok') return { ok: true, token, steps: result.steps, time: result.time, trace };
-  return { ok: false, failure: failureOf(result, { testName: o.testName }, 0, false), token, steps: result.steps, time: result.time, trace };
+  return { ok: false, failure: failureOf(result, { testName: o.testName }, 0, false, token), token, steps: result.steps, time: result.time, trace };
+}
+
+/** Runs `chooser` once, traced, recording its departures from the default for the token. */
+export async function runRecorded(program: Program, chooser: Chooser, o: Resolved, recipe?: RunRecipe): Promise<RunResult> {
+  const recorder = new ReplayChooser([], false, chooser);
+  const result = await runSchedule(program, recorder, configOf(o, true, true, 0));
+  return runResultOf(result, o, tokenOf(result, recorder.deviations(), recipe));
 }
 
 /**
@@ -426,9 +482,8 @@ export function runResultOf(result: ScheduleResult, o: Resolved): RunResult {
 export async function replay(program: Program, token: string, options?: RunOptions): Promise<RunResult> {
   const o = runOptions(options, program);
   notNested('replay');
-  const schedule = decodeToken(token);
-  const result = await replayChoices(program, schedule.choices, schedule.randomSeed ?? 0, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
-  return runResultOf(result, o);
+  const made = await replaySchedule(program, decodeToken(token), o);
+  return runResultOf(made.result, o, tokenOfMade(made));
 }
 
 /**
@@ -445,7 +500,5 @@ export async function replay(program: Program, token: string, options?: RunOptio
 export async function run(program: Program, options?: RunOptions): Promise<RunResult> {
   const o = runOptions(options, program);
   notNested('run');
-  const fifo = { choose: (): number => 0 };
-  const result = await runSchedule(program, fifo, configOf(o, true, true, 0));
-  return runResultOf(result, o);
+  return runRecorded(program, FIFO, o, FIFO.recipe?.());
 }

@@ -12,10 +12,8 @@
 import fc from 'fast-check';
 import { resolveOptions } from './options.js';
 import type { Chooser } from './strategy.js';
-import { runSchedule } from './runner.js';
-import { encodeToken, FLAG_CONTEXT, FLAG_FAKE_TIMERS } from './token.js';
 import type { Program, RunOptions, RunResult } from './explore.js';
-import { runResultOf } from './explore.js';
+import { runRecorded } from './explore.js';
 import { show } from '../scheduler/errors.js';
 
 /**
@@ -65,9 +63,9 @@ class PickSchedule implements Schedule {
         return pick === undefined ? 0 : pick % candidates.length;
       },
     };
-    const result = await runSchedule(program, chooser, { maxSteps: o.maxSteps, detect: o.detect, direct: true, trace: true, fakeTimers: o.fakeTimers });
-    this.#token = encodeToken({ flags: (result.direct ? 0 : FLAG_CONTEXT) | (result.fakeTimers ? FLAG_FAKE_TIMERS : 0), choices: result.choices });
-    return runResultOf(result, o);
+    const result = await runRecorded(program, chooser, o);
+    this.#token = result.token;
+    return result;
   }
 
   toString(): string {

@@ -11,31 +11,56 @@
  * Departures: the schedule length k is learned from the longest schedule seen so far (the
  * paper assumes it known); priorities are assigned lazily because tasks are spawned during the
  * run. O(candidates) per decision.
+ *
+ * Schedule `i` draws from its own stream (`runPrng(key, i)`); with the depth and the length
+ * estimate it started with, that names it in a replay token (`params` = `depth/length`).
  */
-import { prng } from './random.js';
-import type { Strategy } from './strategy.js';
+import { runPrng, seedKey, type RunRecipe, type Strategy } from './strategy.js';
 
 export class PctStrategy implements Strategy {
   readonly name = 'pct';
-  readonly #random: () => number;
+  readonly #key: string;
   readonly #depth: number;
+  #random: () => number = () => 0;
   #maxSteps = 16;
+  /** Index and length estimate of the current run (what its recipe records). */
+  #index = 0;
+  #runMaxSteps = 16;
   #priority = new Map<number, number>();
   #changeAt: number[] = [];
   #lowered = 0;
   #last = -1;
 
-  constructor(seed: string, depth: number) {
-    this.#random = prng(seed);
+  /**
+   * @param key `seedKey(seed)`
+   * @param maxSteps the schedule-length estimate to start from
+   */
+  constructor(key: string, depth: number, maxSteps = 16) {
+    this.#key = key;
     this.#depth = depth;
+    this.#maxSteps = maxSteps;
   }
 
-  beginRun(): boolean {
+  /** A PCT strategy for a seed. */
+  static seeded(seed: string, depth: number): PctStrategy {
+    return new PctStrategy(seedKey(seed), depth);
+  }
+
+  /** Rebuilds the strategy a recipe's `params` (`depth/length`) describe; undefined if malformed. */
+  static fromParams(key: string, params: string): PctStrategy | undefined {
+    const m = /^([1-9][0-9]{0,5})\/([1-9][0-9]{0,9})$/.exec(params);
+    return m === null ? undefined : new PctStrategy(key, Number(m[1]), Number(m[2]));
+  }
+
+  beginRun(index: number): boolean {
+    this.#index = index;
+    this.#runMaxSteps = this.#maxSteps;
+    this.#random = runPrng(this.#key, index);
     this.#priority = new Map();
     this.#lowered = 0;
     this.#last = -1;
     this.#changeAt = [];
-    for (let i = 1; i < this.#depth; i++) this.#changeAt.push(1 + Math.floor(this.#random() * this.#maxSteps));
+    for (let i = 1; i < this.#depth; i++) this.#changeAt.push(1 + Math.floor(this.#random() * this.#runMaxSteps));
     return true;
   }
 
@@ -64,5 +89,9 @@ export class PctStrategy implements Strategy {
 
   endRun(choices: readonly number[]): void {
     if (choices.length > this.#maxSteps) this.#maxSteps = choices.length;
+  }
+
+  recipe(): RunRecipe {
+    return { strategy: 'pct', key: this.#key, index: this.#index, params: `${this.#depth}/${this.#runMaxSteps}`, history: false };
   }
 }

@@ -2,10 +2,11 @@
  * The default strategy: alternates seeded random schedules (good at shallow bugs with many
  * tasks) and PCT schedules (probabilistic guarantees for bugs of small depth), each with its
  * own stream derived from the seed. Schedule `i` uses random when `i` is even, PCT when odd.
+ * A schedule's recipe is its member's: a token names the member, not the portfolio.
  */
 import { PctStrategy } from './pct.js';
 import { RandomStrategy } from './random.js';
-import type { Strategy } from './strategy.js';
+import type { RunRecipe, Strategy } from './strategy.js';
 
 export class PortfolioStrategy implements Strategy {
   readonly name = 'portfolio';
@@ -13,7 +14,7 @@ export class PortfolioStrategy implements Strategy {
   #current: Strategy;
 
   constructor(seed: string, depth: number) {
-    this.#members = [new RandomStrategy(`${seed}/random`), new PctStrategy(`${seed}/pct`, depth)];
+    this.#members = [RandomStrategy.seeded(`${seed}/random`), PctStrategy.seeded(`${seed}/pct`, depth)];
     this.#current = this.#members[0]!;
   }
 
@@ -28,5 +29,9 @@ export class PortfolioStrategy implements Strategy {
 
   endRun(choices: readonly number[], failed: boolean): void {
     this.#current.endRun(choices, failed);
+  }
+
+  recipe(): RunRecipe | undefined {
+    return this.#current.recipe?.();
   }
 }

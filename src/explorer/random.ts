@@ -1,27 +1,31 @@
 /**
  * Seeded random scheduling: at every decision, each runnable task is equally likely.
  *
- * Simple and surprisingly strong for shallow bugs; one PRNG stream (seedrandom's `alea`) is
- * drawn across the whole exploration, so schedule `i` depends on the seed and `i` only, and a
- * decision with a single candidate draws nothing. O(1) per decision.
+ * Simple and surprisingly strong for shallow bugs. Schedule `i` draws from its own stream
+ * (`runPrng(key, i)`), so it depends on the seed and `i` only and a replay token names it by
+ * them; a decision with a single candidate draws nothing. O(1) per decision.
  */
-import seedrandom from 'seedrandom';
-import type { Strategy } from './strategy.js';
-
-/** Makes a PRNG returning floats in [0, 1) from a seed. */
-export function prng(seed: string): () => number {
-  return seedrandom.alea(seed);
-}
+import { runPrng, seedKey, type RunRecipe, type Strategy } from './strategy.js';
 
 export class RandomStrategy implements Strategy {
   readonly name = 'random';
-  readonly #random: () => number;
+  readonly #key: string;
+  #random: () => number = () => 0;
+  #index = 0;
 
-  constructor(seed: string) {
-    this.#random = prng(seed);
+  /** @param key `seedKey(seed)` */
+  constructor(key: string) {
+    this.#key = key;
   }
 
-  beginRun(): boolean {
+  /** A random strategy for a seed. */
+  static seeded(seed: string): RandomStrategy {
+    return new RandomStrategy(seedKey(seed));
+  }
+
+  beginRun(index: number): boolean {
+    this.#index = index;
+    this.#random = runPrng(this.#key, index);
     return true;
   }
 
@@ -31,4 +35,8 @@ export class RandomStrategy implements Strategy {
   }
 
   endRun(): void {}
+
+  recipe(): RunRecipe {
+    return { strategy: 'random', key: this.#key, index: this.#index, params: '', history: false };
+  }
 }

@@ -9,18 +9,41 @@
  * Past the recorded choices, and at choices marked `PREFER_LAST`, the default keeps running
  * the previously chosen task if it is runnable (no preemption), else the head of the ready
  * queue (asyncio's order).
+ *
+ * The chooser also records where the run departed from that default (`deviations`): the sparse
+ * form of the schedule that a replay token stores (token.ts).
  */
 import { isCall } from '../scheduler/types.js';
 import { CLOCK, type Chooser } from './strategy.js';
 
-/** A choice meaning "no preemption here": keep the last task if it can run (never an event id). */
-export const PREFER_LAST = Number.MIN_SAFE_INTEGER;
+/**
+ * A choice meaning "no preemption here": keep the last task if it can run. Not an integer, so
+ * it never collides with a choice value (task ids, the clock, controlled calls).
+ */
+export const PREFER_LAST = -Infinity;
+
+/** The default decision: the task chosen last if it is runnable, else the head of the queue. */
+function defaultIndex(candidates: readonly number[], last: number): number {
+  const i = candidates.indexOf(last);
+  return i >= 0 ? i : 0;
+}
+
+/** Expands departures from the default (`[step, choice, …]`) into choices for a replay. */
+export function choicesOf(deviations: readonly number[]): number[] {
+  const last = deviations.length === 0 ? 0 : deviations[deviations.length - 2]!;
+  const choices = new Array<number>(last).fill(PREFER_LAST);
+  for (let i = 0; i < deviations.length; i += 2) choices[deviations[i]! - 1] = deviations[i + 1]!;
+  return choices;
+}
 
 export class ReplayChooser implements Chooser {
   readonly #choices: readonly number[];
   readonly #strict: boolean;
   readonly #then: Chooser | undefined;
-  #last: number | undefined = undefined;
+  /** The choice made at each step (index step - 1), for the default of the next one. */
+  readonly #made: number[] = [];
+  /** Steps (index step - 1) where the choice was not the default. */
+  readonly #departed: boolean[] = [];
   /** First divergence, in words (strict mode). */
   divergence: string | undefined;
 
@@ -36,32 +59,37 @@ export class ReplayChooser implements Chooser {
 
   choose(candidates: readonly number[], step: number): number {
     const i = step - 1;
+    // Keyed by step, not kept as "the last choice": a run restarted in context mode replays
+    // its first steps with another chooser and asks this one from the step after.
+    const preferred = defaultIndex(candidates, i > 0 ? this.#made[i - 1]! : Number.NaN);
     let index: number;
     if (i < this.#choices.length) {
       const want = this.#choices[i]!;
-      index = want === PREFER_LAST ? this.#preferLast(candidates) : candidates.indexOf(want);
+      index = want === PREFER_LAST ? preferred : candidates.indexOf(want);
       if (index < 0) {
         if (this.#strict && this.divergence === undefined) {
-          const name = (id: number): string => (id === CLOCK ? 'clock' : isCall(id) ? `call #${-2 - id}` : `task #${id}`);
+          const name = (id: number): string => (id === CLOCK ? 'the clock' : isCall(id) ? `call #${-1 - id}` : `task #${id}`);
           this.divergence =
             `replay diverged at step ${step}: expected ${name(want)} runnable; runnable were ` +
             `[${candidates.map(name).join(', ')}]: the program has nondeterminism outside the scheduler ` +
-            `(Math.random, Date.now, real timers or I/O, or state kept between runs)`;
+            `(the wall clock without fakeTimers, real timers or I/O, or state kept between runs)`;
         }
-        index = this.#preferLast(candidates);
+        index = preferred;
       }
     } else if (this.#then !== undefined) {
       index = this.#then.choose(candidates, step);
     } else {
-      index = this.#preferLast(candidates);
+      index = preferred;
     }
-    this.#last = candidates[index]!;
+    this.#made[i] = candidates[index]!;
+    this.#departed[i] = index !== preferred;
     return index;
   }
 
-  #preferLast(candidates: readonly number[]): number {
-    if (this.#last === undefined) return 0;
-    const i = candidates.indexOf(this.#last);
-    return i >= 0 ? i : 0;
+  /** Where the run departed from the default: `[step, choice, …]`, steps increasing. */
+  deviations(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.#departed.length; i++) if (this.#departed[i] === true) out.push(i + 1, this.#made[i]!);
+    return out;
   }
 }

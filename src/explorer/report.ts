@@ -55,13 +55,42 @@ export function formatTrace(trace: readonly TraceEvent[]): string {
   return lines.join('\n');
 }
 
-/** The timeline of a trace for messages; a long one keeps its head and its tail, which holds the failure. */
-function clippedTimeline(trace: readonly TraceEvent[], max = 120): string {
-  if (trace.length <= max) return formatTrace(trace);
-  const head = Math.floor(max / 4);
-  const lines = formatTrace([...trace.slice(0, head), ...trace.slice(trace.length - (max - head))]).split('\n');
-  lines.splice(head + 1, 0, `   … ${trace.length - max} events omitted …`); // +1: the header row
-  return lines.join('\n');
+/** Characters the timeline of a failure message may take (the message stays under 20,000). */
+const TIMELINE_BUDGET = 12_000;
+/** Characters an error's text or a failure's detail may take in a message. */
+const TEXT_BUDGET = 3_000;
+
+/**
+ * The timeline of a trace for messages: a long one keeps its head and its tail (which holds the
+ * failure), says how many events and steps it left out, and fits in `budget` characters however
+ * many tasks show.
+ */
+function clippedTimeline(trace: readonly TraceEvent[], max = 120, budget = TIMELINE_BUDGET): string {
+  if (trace.length <= max) {
+    const whole = formatTrace(trace);
+    if (whole.length <= budget) return whole;
+  }
+  // Fewer events until the text fits: each try keeps at most half as many (bounded by log2(max)).
+  for (let keep = Math.min(max, trace.length); ; keep = Math.floor(keep / 2)) {
+    const head = Math.floor(keep / 4);
+    const tail = trace.length - (keep - head);
+    const lines = formatTrace([...trace.slice(0, head), ...trace.slice(tail)]).split('\n');
+    const from = trace[head]?.step ?? 0;
+    const to = trace[tail - 1]?.step ?? 0;
+    // Steps are increasing along a trace; a step whose events are partly kept is not left out.
+    const sharedFrom = head > 0 && trace[head - 1]!.step === from ? 1 : 0;
+    const sharedTo = tail < trace.length && trace[tail]!.step === to && to !== from ? 1 : 0;
+    const steps = to - from + 1 - sharedFrom - sharedTo;
+    lines.splice(head + 1, 0, `   … ${tail - head} events left out (${steps} whole steps, ${from} to ${to}) …`); // +1: the header row
+    const text = lines.join('\n');
+    if (text.length <= budget || keep <= 2) return text.length <= budget ? text : clipText(text, budget);
+  }
+}
+
+/** `text` cut to `budget` characters, saying how much was left out. */
+function clipText(text: string, budget: number): string {
+  if (text.length <= budget) return text;
+  return `${text.slice(0, budget)}… (${text.length - budget} more characters left out)`;
 }
 
 /** interleaved's own source (or build) directory: its stack frames are noise in reports. */
@@ -101,22 +130,22 @@ export function buildMessage(
   minimized: boolean,
   testName: string | undefined,
 ): string {
-  const where = seed === undefined ? 'in the replayed schedule' : `in schedule ${runIndex + 1} (strategy ${strategy}, seed ${seed})`;
+  const where = seed === undefined ? 'in the replayed schedule' : `in schedule ${runIndex + 1} (strategy ${clipText(String(strategy), 40)}, seed ${clipText(seed, 200)})`;
+  // The token is printed once, inside a line that can be pasted as it is.
   const reproduce = testName !== undefined
-    ? `INTERLEAVE_REPLAY=${token} npx vitest -t ${JSON.stringify(testName)}`
-    : `INTERLEAVE_REPLAY=${token} npx vitest -t "<test name>"   (or: await replay(program, '${token}'))`;
+    ? `INTERLEAVE_REPLAY=${token} npx vitest -t ${JSON.stringify(clipText(testName, 500))}`
+    : `INTERLEAVE_REPLAY=${token} npx vitest -t "<test name>"   (or pass the token to replay(program, token))`;
   return [
     `interleaved found ${KIND_TEXT[kind]} ${where}`,
     '',
-    ...(result.detail === undefined ? [] : [result.detail]),
-    errorText(error),
+    ...(result.detail === undefined ? [] : [clipText(result.detail, TEXT_BUDGET)]),
+    clipText(errorText(error), TEXT_BUDGET),
     '',
     `trace (${minimized ? 'minimized, ' : ''}${result.steps} steps, ${result.preemptions} preemption${result.preemptions === 1 ? '' : 's'}):`,
     clippedTimeline(result.trace),
     '',
     `kind:      ${kind}`,
-    `seed:      ${seed ?? '(replay)'}`,
-    `token:     ${token}`,
+    `seed:      ${seed === undefined ? '(replay)' : clipText(seed, 200)}`,
     `reproduce: ${reproduce}`,
   ].join('\n');
 }

@@ -2,10 +2,51 @@
  * The seam between the engine and the search: a `Strategy` answers "which of these runnable
  * tasks next?" at every decision, and is told when each schedule begins and ends. The loop
  * knows no strategy by name; random, PCT, replay and the shrinker are each one implementation.
+ *
+ * Regeneration, the other half of the seam: a replay token must stay short however long the
+ * schedule (token.ts), so a schedule a strategy made is named by how to make it again, a
+ * {@link RunRecipe}, rather than by its choices. A strategy takes part in three steps:
+ * 1. draw every random number of run `index` from `runPrng(key, index)`, where `key` is
+ *    `seedKey(seed)` (made once, in the constructor): run k then depends on the seed and k
+ *    only, never on how many numbers runs 0..k-1 drew;
+ * 2. implement `recipe()`: after `beginRun(index)` it names that run, with anything else the run
+ *    depends on (an option such as PCT's depth, a parameter learned from earlier runs such as
+ *    PCT's schedule-length estimate) in the short `params` string. A strategy whose run k
+ *    depends on what runs 0..k-1 found (dfs) says `history: true`;
+ * 3. register a factory in regenerate.ts that rebuilds the strategy from `(key, params)`.
+ *    Replay then calls `beginRun(index)` on the rebuilt strategy (after runs 0..index-1 when
+ *    `history` is set) and runs the program once: the same choices, checked against the hash
+ *    the token carries.
+ * A strategy without `recipe()` still works: its failures get a token of their choices, which
+ * may be long.
  */
+import { createHash } from 'node:crypto';
+import seedrandom from 'seedrandom';
 import type { AccessLog, Chooser } from '../scheduler/loop.js';
 
 export { CLOCK, type Chooser } from '../scheduler/loop.js';
+
+/**
+ * How to make one run of a strategy again: everything a replay token records about a run
+ * besides its flags and the hash of its choices.
+ *
+ * @example
+ * ```ts
+ * const recipe: RunRecipe = { strategy: 'pct', key: seedKey('ci-42'), index: 17, params: '3/812', history: false };
+ * ```
+ */
+export interface RunRecipe {
+  /** The name a factory is registered under in regenerate.ts (a portfolio names its member). */
+  readonly strategy: string;
+  /** {@link seedKey} of the strategy's seed, or '' for a strategy that draws nothing. */
+  readonly key: string;
+  /** The run's index (0-based), as given to `beginRun`. */
+  readonly index: number;
+  /** Whatever else run `index` depends on, as a short string the strategy parses back. */
+  readonly params: string;
+  /** True when run `index` can only be made again by running 0..index-1 first (dfs). */
+  readonly history: boolean;
+}
 
 /**
  * A search strategy over schedules.
@@ -27,4 +68,36 @@ export interface Strategy extends Chooser {
   endRun(choices: readonly number[], failed: boolean, accesses?: AccessLog): void;
   /** Asks the loop to record what each step touches (partial-order reduction). */
   readonly needsAccesses?: boolean;
+  /**
+   * Names the run prepared by the last `beginRun` so that it can be made again (see the
+   * module header); `endRun` does not change the answer. Undefined: it can't be.
+   */
+  recipe?(): RunRecipe | undefined;
+}
+
+/**
+ * 16 hex digits derived from a seed (SHA-256): what a strategy keys its per-run random
+ * streams with, and what a replay token stores instead of the seed (which may be long).
+ *
+ * @example
+ * ```ts
+ * const random = runPrng(seedKey('ci-42'), 7); // the stream of run 7
+ * ```
+ */
+export function seedKey(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex').slice(0, 16);
+}
+
+/**
+ * The random stream of run `index` of a strategy keyed by `key` (seedrandom's `alea`): floats
+ * in [0, 1). Independent of every other run's stream.
+ *
+ * @example
+ * ```ts
+ * const random = runPrng(seedKey('ci-42'), 0);
+ * const pick = Math.floor(random() * candidates.length);
+ * ```
+ */
+export function runPrng(key: string, index: number): () => number {
+  return seedrandom.alea(`${key}/${index}`);
 }

@@ -2,13 +2,14 @@
  * `Lock`: asyncio's mutual-exclusion lock, with FIFO hand-off.
  *
  * `release()` hands the lock straight to the oldest waiter (it becomes the owner at once), so a
- * newcomer can never barge past a waiter, and a waiter cancelled before its wake-up simply
- * leaves the queue. Like asyncio, any task may release a held lock; the owner is remembered
+ * newcomer can never barge past a waiter; a waiter cancelled before its wake-up simply leaves
+ * the queue, and one cancelled after it (before it ran) hands the lock on in turn. Like asyncio, any task may release a held lock; the owner is remembered
  * for reports. Not reentrant: a task acquiring a lock it holds waits for itself.
  *
  * Invariants: `#owner !== undefined` iff locked; waiters exist only while locked.
  */
 import { InvalidStateError, invariant } from '../scheduler/errors.js';
+import type { Scheduler } from '../scheduler/context.js';
 import type { TaskImpl } from '../scheduler/task.js';
 import { ParkingLot } from './parking-lot.js';
 import { Resource, exclusive, type PrimitiveOptions } from './resource.js';
@@ -29,7 +30,11 @@ export class Lock extends Resource {
   readonly kind: string = 'Lock';
   #owner: TaskImpl | undefined = undefined;
   /** @internal The queue of waiters (Condition moves its waiters here). */
-  readonly lot = new ParkingLot();
+  readonly lot = new ParkingLot((wait) => {
+    // A waiter cancelled after the lock was handed to it, before it ran: pass the lock on.
+    invariant(this.#owner === wait.task, 'a cancelled Lock waiter owned the lock it gives back');
+    this.#handOver(wait.task.loop);
+  });
 
   /** @param options `{ name }` for traces and reports. */
   constructor(options?: PrimitiveOptions) {
@@ -72,10 +77,15 @@ export class Lock extends Resource {
     const task = this.enter();
     if (this.#owner === undefined) throw new InvalidStateError(`can't release ${this.#name()}: it is not locked (release only after acquire)`);
     task.loop.note(task, 'release', this);
-    task.loop.released(this.#owner, this);
+    this.#handOver(task.loop);
+  }
+
+  /** Passes the held lock to the oldest waiter, or unlocks it. */
+  #handOver(loop: Scheduler): void {
+    loop.released(this.#owner!, this);
     const next = this.lot.unpark();
     this.#owner = next?.task;
-    if (next !== undefined) task.loop.acquired(next.task, this);
+    if (next !== undefined) loop.acquired(next.task, this);
   }
 
   /** Runs `fn` holding the lock, releasing it however `fn` ends. */

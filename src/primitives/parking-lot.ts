@@ -8,16 +8,28 @@
  *
  * Cancellation is written once, here: a cancelled waiter that has not been woken is taken out
  * of the queue (its wait's `home` is the lot), so a wake-up never goes to a task that gave
- * up; a waiter woken before its cancel keeps the wake-up and meets the cancel at its next
- * await, so no wake-up is lost either.
+ * up. A waiter cancelled after `unpark()` woke it but before it ran gets `CancelledError` at
+ * its await (asyncio), and the lot's `giveBack` hook, given by the primitive, passes on what
+ * the wake-up carried: the lock to the next waiter, the permit, the turn to take an item. So
+ * no wake-up is lost either. A broadcast (`unparkAll`) carries nothing to pass on.
  *
- * Invariant: every wait in `#queue` is PENDING and has `home === this`.
+ * Invariants: every wait in `#queue` is PENDING and has `home === this`; a wait carries
+ * `giveBack` only from `unpark()` until it is delivered or cancelled.
  */
 import type { TaskImpl } from '../scheduler/task.js';
 import { PENDING, type Target, type Wait } from '../scheduler/wait.js';
 
 export class ParkingLot {
   #queue: Wait[] = [];
+  readonly #giveBack: ((wait: Wait) => void) | undefined;
+
+  /**
+   * @param giveBack passes on what `unpark()` handed to a waiter that is cancelled before it
+   * runs (called once, inside `cancel()`; the waiter's await throws `CancelledError`).
+   */
+  constructor(giveBack?: (wait: Wait) => void) {
+    this.#giveBack = giveBack;
+  }
 
   /** Number of parked tasks. */
   get size(): number {
@@ -46,6 +58,8 @@ export class ParkingLot {
     if (wait === undefined) return undefined;
     wait.home = undefined;
     wait.woken = true;
+    // Before the wake: a loop that delivers at once (real mode) drops the hook on delivery.
+    wait.giveBack = this.#giveBack;
     wait.task.loop.wake(wait, value);
     return wait;
   }

@@ -3,7 +3,8 @@
  *
  * `put()` waits while the queue is full, `get()` while it is empty; each removal wakes the
  * oldest waiting putter and each insertion the oldest waiting getter, which then re-checks
- * (asyncio's loop). `taskDone()`/`join()` count unfinished items. `shutdown()` (Python 3.13)
+ * (asyncio's loop). A getter cancelled after it was woken, before it ran, takes nothing and
+ * wakes the next getter while items remain (a putter: the next putter while there is room). `taskDone()`/`join()` count unfinished items. `shutdown()` (Python 3.13)
  * makes puts fail, lets gets drain what is left, then fail; `shutdown(true)` also drops the
  * items.
  *
@@ -40,8 +41,12 @@ export class Queue<T> extends Resource {
   #head = 0;
   #unfinished = 0;
   #shutdown = false;
-  readonly #getters = new ParkingLot();
-  readonly #putters = new ParkingLot();
+  readonly #getters: ParkingLot = new ParkingLot(() => {
+    if (!this.empty()) this.#getters.unpark();
+  });
+  readonly #putters: ParkingLot = new ParkingLot(() => {
+    if (!this.full()) this.#putters.unpark();
+  });
   readonly #joiners = new ParkingLot();
 
   /**

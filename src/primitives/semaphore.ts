@@ -2,7 +2,8 @@
  * `Semaphore` and `BoundedSemaphore`: asyncio's counting semaphores, with FIFO hand-off.
  *
  * `release()` gives the permit straight to the oldest waiter when there is one, so the value
- * only grows when nobody waits; a newcomer never barges past a waiter.
+ * only grows when nobody waits; a newcomer never barges past a waiter. A waiter cancelled after
+ * it was given a permit, before it ran, passes the permit on the same way.
  *
  * Invariants: `value >= 0`; waiters exist only while `value === 0`.
  */
@@ -33,7 +34,7 @@ export class Semaphore extends Resource {
   readonly #initial: number;
   /** Tasks holding permits, for reports (a release by a non-holder drops the oldest). */
   #holders: TaskImpl[] = [];
-  readonly #lot = new ParkingLot();
+  readonly #lot = new ParkingLot((wait) => this.#pass(wait.task));
 
   /**
    * @param value initial number of permits. @defaultValue 1
@@ -79,7 +80,12 @@ export class Semaphore extends Resource {
     const task = this.enter();
     this.checkRelease(this.#value, this.#initial);
     task.loop.note(task, 'release', this);
-    const i = this.#holders.indexOf(task);
+    this.#pass(task);
+  }
+
+  /** Takes a permit from `from` and gives it to the oldest waiter, or back to the count. */
+  #pass(from: TaskImpl): void {
+    const i = this.#holders.indexOf(from);
     this.#holders.splice(i >= 0 ? i : 0, 1);
     const next = this.#lot.unpark();
     if (next !== undefined) {

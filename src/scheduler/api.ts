@@ -85,10 +85,7 @@ export function sleep(ms: number): Promise<void> {
  */
 export function yieldNow(): Promise<void> {
   const task = currentTask();
-  if (task === undefined || !task.loop.virtual) {
-    const cancel = task?.takeCancel();
-    return cancel === undefined ? realYield() : Promise.reject(cancel);
-  }
+  if (task === undefined || !task.loop.virtual) return realYield(task);
   return task.loop.checkpoint(task, 'yield');
 }
 
@@ -227,7 +224,7 @@ export async function timeout<T>(ms: number, work: PromiseLike<T> | (() => Promi
     throw new TypeError(`Expected \`work\` to be a promise or a function returning one, got ${show(work)}`);
   }
   const task = currentTask();
-  if (task === undefined) return outsideTimeout(ms, work);
+  if (task === undefined) return typeof work === 'function' ? outsideTimeoutTask(ms, work) : outsideTimeout(ms, work);
   // asyncio.timeout: the scope's own cancel is taken back on the way out however the work
   // ended (or it would hit the task's next await); a cancel that arrives from outside on top
   // of it stays a CancelledError.
@@ -254,7 +251,37 @@ export async function timeout<T>(ms: number, work: PromiseLike<T> | (() => Promi
 
 const TIMEOUT = Symbol('timeout');
 
-/** `timeout` called from plain code outside any task: race the work against a real timer. */
+/**
+ * `timeout` of a function called from plain code outside any task: there is no task to cancel,
+ * so the work runs in a task of its own on Node's loop, and the deadline cancels it where it
+ * waits, as it would in the caller's task: its await raises `CancelledError`, its `finally`
+ * blocks run, its timers go, and then `TimeoutError` surfaces. Work stuck on a promise
+ * interleaved does not know can't be reached: the deadline surfaces at once, and the work sees
+ * the cancel at its next await.
+ */
+function outsideTimeoutTask<T>(ms: number, work: () => PromiseLike<T> | T): Promise<T> {
+  const task = REAL.spawn(async () => work(), 'timeout');
+  task.retrieved = true;
+  const expiredError = (): TimeoutError => new TimeoutError(`the operation did not finish within ${ms} ms`);
+  return new Promise<T>((resolve, reject) => {
+    let expired = false;
+    const handle = REAL.callLater(ms, () => {
+      expired = true;
+      task.cancel(TIMEOUT);
+      if (task.mustCancel) reject(expiredError());
+    });
+    task.onDone((t) => {
+      handle.cancel();
+      if (t.outcome === 'ok') resolve(t.value as T);
+      else reject(expired && t.outcome === 'cancelled' ? expiredError() : t.value);
+    });
+  });
+}
+
+/**
+ * `timeout` of a promise called from plain code outside any task: race it against a real timer
+ * (cancelling it when it is a Task or Future).
+ */
 function outsideTimeout<T>(ms: number, work: PromiseLike<T> | (() => PromiseLike<T> | T)): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const p = typeof work === 'function' ? work() : work;
@@ -355,7 +382,11 @@ class Group implements TaskGroup {
  */
 export async function withTaskGroup<T>(body: (group: TaskGroup) => Promise<T>): Promise<T> {
   checkFunction('body', body);
-  const group = new Group(currentTask());
+  const parent = currentTask();
+  // From plain code the body runs in a task of its own on Node's loop, so a failing child can
+  // cancel it where it waits, as it would cancel the caller's task.
+  if (parent === undefined) return (REAL.spawn(() => withTaskGroup(body), 'task group') as TaskImpl<T>).settled();
+  const group = new Group(parent);
   let result: T | undefined;
   let bodyError: unknown;
   let bodyFailed = false;

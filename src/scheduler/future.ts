@@ -111,7 +111,7 @@ export class Future<T> implements PromiseLike<T> {
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     const me: TaskImpl | undefined = currentTask();
-    if (me === undefined || !me.loop.virtual) {
+    if (me === undefined) {
       this.#settled ??= new Promise<T>((resolve, reject) => this.onDone((f) => (f.#state === 'ok' ? resolve(f.#value as T) : reject(f.#value))));
       return this.#settled.then(onfulfilled, onrejected);
     }

@@ -2,9 +2,11 @@
  * The real-mode scheduler: the same runtime functions and primitives on Node's own event loop,
  * with real timers and no decisions to make, so application code runs unchanged in production.
  *
- * Waits settle at once when woken; `sleep` is a real `setTimeout`; a scheduling point that does
+ * Waits settle at once when woken and are delivered a microtask later; `sleep` is a real `setTimeout`; a scheduling point that does
  * not block costs nothing (only `yieldNow` yields, to the macrotask queue like `asyncio.sleep(0)`).
- * Tasks spawned here run inside an `AsyncLocalStorage` context so cancellation reaches them.
+ * Tasks spawned here run inside an `AsyncLocalStorage` context so cancellation reaches them:
+ * every await of a real task (a sleep, a yield, a Task, a Future, a primitive) is a `Wait` that
+ * a cancel fails with `CancelledError`, taking its real timer or immediate with it.
  */
 import { host } from './host.js';
 import { realContext, type Bindable, type Scheduler, type TimerHandle } from './context.js';
@@ -40,12 +42,14 @@ class RealLoop implements Scheduler {
     return wait;
   }
 
+  // Delivered a microtask later, as asyncio resumes a woken task on the loop's next turn: a
+  // cancel in the same synchronous stretch as the wake-up still reaches the await (wait.ts).
   wake(wait: Wait, value: unknown): void {
-    if (wait.settle(true, value)) wait.deliver();
+    if (wait.settle(true, value)) queueMicrotask(() => wait.deliver());
   }
 
   fail(wait: Wait, error: unknown): void {
-    if (wait.settle(false, error)) wait.deliver();
+    if (wait.settle(false, error)) queueMicrotask(() => wait.deliver());
   }
 
   sleep(task: TaskImpl, ms: number): Promise<void> {
@@ -100,7 +104,17 @@ export const REAL: Scheduler = new RealLoop();
 /** Stands for code that runs outside any task (plain async code in real mode). */
 export const OUTSIDE = new TaskImpl<void>(REAL, 0, 'outside', () => undefined);
 
-/** Real-mode `yieldNow`: one turn of the macrotask queue. */
-export function realYield(): Promise<void> {
-  return new Promise((resolve) => host.setImmediate(resolve));
+/**
+ * Real-mode `yieldNow`: one turn of the macrotask queue. A task's yield is a wait like any
+ * other, so a cancel that arrives while it waits raises `CancelledError` there (asyncio's
+ * `sleep(0)`) and clears the pending immediate.
+ */
+export function realYield(task: TaskImpl | undefined): Promise<void> {
+  if (task === undefined) return new Promise((resolve) => host.setImmediate(resolve));
+  const wait = REAL.park(task, 'yield');
+  if (wait.state === PENDING) {
+    const immediate = host.setImmediate(() => REAL.wake(wait, undefined));
+    wait.home = { remove: () => host.clearImmediate(immediate) };
+  }
+  return wait.promise as Promise<void>;
 }

@@ -4,10 +4,12 @@
  * State: `NEW` (created, its first step not yet taken) → `RUNNING` → `DONE` with an outcome of
  * 'ok', 'error' or 'cancelled'.
  *
- * Cancellation follows asyncio: `cancel()` fails the task's pending waits with
- * `CancelledError` (or passes the cancel on to the Task/Future it awaits); when the task has no
- * pending wait (it is runnable, or its wake-up was already granted) the cancel is remembered
- * and thrown at its next blocking await. A cancel is delivered once.
+ * Cancellation follows asyncio: `cancel()` reaches the await the task is suspended at. A wake-up
+ * that was granted but not yet delivered becomes a `CancelledError`, and the primitive that
+ * granted it passes it on (see wait.ts); a pending wait is failed with `CancelledError` (or the
+ * cancel is passed on to the Task/Future it awaits). Only a task that is running (or has not
+ * started) remembers the cancel, for its next scheduling point. A cancel is delivered once: a
+ * second cancel before the first is delivered is absorbed by it.
  */
 import { currentTask, type Scheduler } from './context.js';
 import { CancelledError, InvalidStateError, invariant } from './errors.js';
@@ -63,6 +65,8 @@ export class TaskImpl<T = unknown> implements Task<T> {
   cancelRequests = 0;
   /** Invariant: exactly this task's waits in state PENDING. */
   readonly pendingWaits: Wait[] = [];
+  /** Invariant: exactly this task's RESUME waits in state READY (undelivered wake-ups). */
+  readonly readyWaits: Wait[] = [];
   /** Invariant: number of this task's waits in state READY. */
   readyCount = 0;
   /** Direct/context bookkeeping of the controlled loop: waits on a promise it does not know. */
@@ -102,7 +106,14 @@ export class TaskImpl<T = unknown> implements Task<T> {
     this.loop.note(this, 'cancel', this);
     const error = new CancelledError(`task '${this.name}' was cancelled`, reason);
     let handled = false;
-    // Copy: an interrupt takes its wait out of pendingWaits.
+    // A wake-up granted but not yet delivered: the await throws instead (a copy: giving back
+    // may wake other waits). Then the pending waits (a copy: an interrupt takes its wait out).
+    if (this.readyWaits.length > 0) {
+      for (const wait of this.readyWaits.slice()) {
+        if (wait.target !== undefined) this.loop.touch(wait.target, WRITE);
+        if (wait.cancelReady(error)) handled = true;
+      }
+    }
     for (const wait of this.pendingWaits.slice()) {
       // Taking a waiter out of a queue (or a sleep off the clock) changes what it waits on.
       this.loop.touch(wait.target ?? (wait.op === 'sleep' ? CLOCK_OBJECT : this), WRITE);
@@ -214,7 +225,7 @@ export class TaskImpl<T = unknown> implements Task<T> {
   ): Promise<R1 | R2> {
     this.retrieved = true;
     const me = currentTask();
-    if (me === undefined || me.loop !== this.loop || !this.loop.virtual) return this.settled().then(onfulfilled, onrejected);
+    if (me === undefined || me.loop !== this.loop) return this.settled().then(onfulfilled, onrejected);
     if (me === this) {
       return Promise.reject(new InvalidStateError(`task '${this.name}' awaits itself: it would wait forever`)).then(onfulfilled, onrejected);
     }

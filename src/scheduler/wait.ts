@@ -8,11 +8,23 @@
  * `Ready` is a bare scheduling point (`yieldNow`, the checkpoint before every primitive
  * operation).
  *
+ * Cancellation (asyncio's rule): cancelling a task reaches the await it is suspended at. A
+ * `Pending` wait is interrupted (taken out of its queue and failed); a `Ready` wait that has not
+ * been delivered has its outcome replaced by the `CancelledError` (`cancelReady`), and what a
+ * primitive handed to it with the wake-up (a lock, a permit, the right to take an item) goes
+ * back through its `giveBack` hook, set by the parking lot that woke it. The hook runs once, at
+ * the cancel, so the next waiter is woken at once and nothing is held by a task that will
+ * never use it.
+ *
  * Invariants:
  * - a task's `pendingWaits` holds exactly its waits in state `Pending`;
- * - a task's `readyCount` is the number of its waits in state `Ready`;
- * - an outcome is set once, when the wait leaves `Pending`.
+ * - a task's `readyWaits` holds exactly its `RESUME` waits in state `Ready`;
+ * - a task's `readyCount` is the number of its waits in state `Ready` (kept by the loop);
+ * - an outcome is set when the wait leaves `Pending`, and changes after that only to a
+ *   `CancelledError`, before delivery;
+ * - `giveBack` is set only on a `Ready` wait woken by a primitive, and runs at most once.
  */
+import { CancelledError } from './errors.js';
 import type { TaskImpl } from './task.js';
 
 export const PENDING = 0;
@@ -62,6 +74,11 @@ export class Wait {
   woken = false;
   /** The task blocked on this wait (it was not a bare scheduling point). */
   parked = false;
+  /**
+   * Passes on what the primitive gave with the wake-up, when the task is cancelled before the
+   * wake-up is delivered (set by the parking lot that woke the wait).
+   */
+  giveBack: ((wait: Wait) => void) | undefined = undefined;
   /** What the task awaits; a `START` wait has none (its delivery runs the task's body). */
   readonly promise: Promise<unknown> | undefined;
   #resolve: ((value: unknown) => void) | undefined;
@@ -101,8 +118,10 @@ export class Wait {
       wait.ok = false;
       wait.value = cancel;
       wait.state = READY;
+      task.readyWaits.push(wait);
     } else if (ready) {
       wait.state = READY;
+      task.readyWaits.push(wait);
     } else {
       wait.parked = true;
       task.pendingWaits.push(wait);
@@ -119,11 +138,40 @@ export class Wait {
     this.ok = ok;
     this.value = value;
     this.state = READY;
+    if (this.kind === RESUME) this.task.readyWaits.push(this);
+    return true;
+  }
+
+  /**
+   * The task was cancelled while this wait is `Ready` and undelivered: its await will throw
+   * `error` instead, and what a primitive gave with the wake-up is passed on. A wait that
+   * already ends in a `CancelledError` absorbs the cancel (asyncio delivers one). Returns false
+   * when the wait is not `Ready`.
+   */
+  cancelReady(error: CancelledError): boolean {
+    if (this.state !== READY || this.kind !== RESUME) return false;
+    if (this.ok || !(this.value instanceof CancelledError)) {
+      this.ok = false;
+      this.value = error;
+    }
+    const giveBack = this.giveBack;
+    this.giveBack = undefined;
+    giveBack?.(this);
     return true;
   }
 
   /** Releases the waiting task's continuation with the outcome (a `RESUME` wait). */
   deliver(): void {
+    if (this.state === READY) {
+      const ready = this.task.readyWaits;
+      const last = ready.length - 1;
+      if (ready[last] === this) ready.pop();
+      else {
+        const i = ready.indexOf(this);
+        if (i >= 0) ready.splice(i, 1);
+      }
+    }
+    this.giveBack = undefined;
     this.state = DONE;
     if (this.ok) this.#resolve?.(this.value);
     else this.#reject?.(this.value);

@@ -33,7 +33,7 @@ describe('interleaved CLI', () => {
 
     const replayed = capture();
     expect(await main(['replay', `${fixture}#racy`, token])).toBe(1);
-    expect(replayed.out.join('\n')).toContain(`token:     ${token}`);
+    expect(replayed.out.join('\n')).toContain(`INTERLEAVE_REPLAY=${token} `);
   });
 
   it('usage errors exit 2 with a message naming the problem', async () => {

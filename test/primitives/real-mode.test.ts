@@ -160,6 +160,27 @@ describe('primitives outside any run', () => {
     expect(lock.locked()).toBe(false);
   }, FAST);
 
+  it('a spawned waiter cancelled right after the release that woke it raises, and the lock goes to the next waiter', async () => {
+    const lock = new Lock({ name: 'handed' });
+    const log: string[] = [];
+    await lock.acquire();
+    const waiter = (name: string) =>
+      spawn(async () => {
+        await lock.acquire();
+        log.push(name);
+        lock.release();
+      }, { name });
+    const b = waiter('b');
+    const c = waiter('c');
+    await yieldNow();
+    lock.release(); // hands the lock to b, which has not resumed yet
+    b.cancel();
+    expect(await rejection(b)).toBeInstanceOf(CancelledError);
+    await c;
+    expect(log).toEqual(['c']);
+    expect(lock.locked()).toBe(false);
+  }, FAST);
+
   it('a Condition between a spawned task and plain code: the lock check tells them apart', async () => {
     const cond = new Condition(undefined, { name: 'real-cv' });
     let ready = false;

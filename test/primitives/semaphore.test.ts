@@ -243,21 +243,18 @@ describe('Semaphore fairness', () => {
     });
   });
 
-  it('a waiter cancelled after being handed a permit keeps it until it releases in finally', async () => {
+  it('a waiter cancelled after being handed a permit, before it ran, passes the permit to the next waiter', async () => {
     await inRun(async () => {
       const sem = new Semaphore(0);
       const log: string[] = [];
       const a = spawn(async () => {
-        await sem.acquire();
         try {
-          await yieldNow();
-          log.push('a not cancelled');
+          await sem.acquire();
         } catch (error) {
-          log.push(`a cancelled value=${sem.value}`);
+          log.push(`a cancelled in acquire, value=${sem.value}`);
           throw error;
-        } finally {
-          sem.release();
         }
+        log.push('a acquired');
       });
       const b = spawn(async () => {
         await sem.acquire();
@@ -268,8 +265,22 @@ describe('Semaphore fairness', () => {
       a.cancel();
       expect(await rejection(a)).toBeInstanceOf(CancelledError);
       await b;
-      expect(log).toEqual(['a cancelled value=0', 'b']);
+      expect(log).toEqual(['a cancelled in acquire, value=0', 'b']);
       expect(sem.value).toBe(0);
+    });
+  });
+
+  it('a permit given back with nobody waiting returns to the count (asyncio test_acquire_hang, reversed)', async () => {
+    await inRun(async () => {
+      const sem = new Semaphore(0);
+      const a = spawn(() => sem.acquire());
+      await sleep(1);
+      sem.release();
+      expect(sem.value).toBe(0);
+      a.cancel();
+      expect(sem.value).toBe(1);
+      expect(await rejection(a)).toBeInstanceOf(CancelledError);
+      expect(sem.locked()).toBe(false);
     });
   });
 

@@ -11,7 +11,7 @@ import { setTimeout as esmSetTimeout } from 'node:timers';
 import { scheduler, setInterval as promiseInterval, setTimeout as sleepFor } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { check, gather, now, run, spawn } from 'interleaved';
+import { check, now, run } from 'interleaved';
 
 const require = createRequire(import.meta.url);
 const timersCjs = require('node:timers') as typeof import('node:timers');

@@ -33,7 +33,7 @@ describe('exploreTest', () => {
     expect(first).toMatch(/racy counter loses an update/);
     expect(first).toMatch(/✓ .*locked counter keeps every update/);
     expect(first).toContain('lost update: hits is 1');
-    const token = /token:\s+(v1\.[A-Za-z0-9_-]+)/.exec(first)?.[1];
+    const token = /INTERLEAVE_REPLAY=(v2\.[A-Za-z0-9_-]+)/.exec(first)?.[1];
     expect(token).toBeDefined();
     expect(first).toContain(`reproduce: INTERLEAVE_REPLAY=${token} npx vitest -t "racy counter loses an update"`);
     const trace = timeline(first);
@@ -41,7 +41,7 @@ describe('exploreTest', () => {
     expect(trace.split("\n")[0]).toMatch(/^step\s+time\s+main\s+(first\s+second|second\s+first)$/);
 
     const again = runFixture({ INTERLEAVE_REPLAY: token! }, '-t', 'racy counter loses an update');
-    expect(again).toContain(`token:     ${token}`);
+    expect(again).toContain(`INTERLEAVE_REPLAY=${token} `);
     expect(timeline(again)).toBe(trace);
     expect(again).toContain('seed:      (replay)');
   }, 180_000);
