@@ -11,6 +11,7 @@
 import { currentTask } from '../scheduler/context.js';
 import { host } from '../scheduler/host.js';
 import { resourceCounts, type FailureKind, type TraceEvent } from '../scheduler/loop.js';
+import { corpusTokens } from './corpus.js';
 import { DfsStrategy } from './dfs.js';
 import { DistinctCounter, hashChoices } from './distinct.js';
 import { resolveOptions, type ExploreOptions, type Resolved } from './options.js';
@@ -270,6 +271,19 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     distinct.add(hashChoices(r.choices));
     if (r.end.kind !== 'ok') return report(failureOf(r, { testName: o.testName }, 0, false, tokenOfMade(made)));
     if (!o.runsGiven) return report();
+  }
+  // Corpus entries first: one that fails again is the report; one that diverges no longer fits the program.
+  for (const token of o.corpus === undefined ? [] : corpusTokens(o.corpus, o.testName)) {
+    let schedule;
+    try {
+      schedule = decodeToken(token);
+    } catch {
+      continue;
+    }
+    const r = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
+    runs++;
+    distinct.add(hashChoices(r.choices));
+    if (r.end.kind !== 'ok' && r.end.kind !== 'nondeterministic') return report(failureOf(r, { testName: o.testName }, runs - 1, false));
   }
 
   // One configuration for the whole search; a run that needed context mode switches it for good.
