@@ -272,18 +272,19 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     if (r.end.kind !== 'ok') return report(failureOf(r, { testName: o.testName }, 0, false, tokenOfMade(made)));
     if (!o.runsGiven) return report();
   }
-  // Corpus entries first: one that fails again is the report; one that diverges no longer fits the program.
+  // Corpus entries first: one that fails again is the report; one that no longer fits the program is skipped.
   for (const token of o.corpus === undefined ? [] : corpusTokens(o.corpus, o.testName)) {
-    let schedule;
+    let made: Made;
     try {
-      schedule = decodeToken(token);
-    } catch {
-      continue;
+      made = await replaySchedule(program, decodeToken(token), o);
+    } catch (error) {
+      if (error instanceof TokenError) continue;
+      throw error;
     }
-    const r = await replayChoices(program, schedule.choices, withFlags(o, schedule.flags), (schedule.flags & FLAG_CONTEXT) === 0, true);
     runs++;
-    distinct.add(hashChoices(r.choices));
-    if (r.end.kind !== 'ok' && r.end.kind !== 'nondeterministic') return report(failureOf(r, { testName: o.testName }, runs - 1, false));
+    distinct.add(hashChoices(made.result.choices));
+    const end = made.result.end.kind;
+    if (end !== 'ok' && end !== 'nondeterministic') return report(failureOf(made.result, { testName: o.testName }, runs - 1, false, tokenOfMade(made)));
   }
 
   // One configuration for the whole search; a run that needed context mode switches it for good.
