@@ -16,14 +16,14 @@ export interface CliResult {
 }
 
 /** Starts the binary in the repository root; `done` resolves when it exits. */
-export function startCli(args: readonly string[]): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(args: readonly string[]): { child: ChildProcess; done: Promise<CliResult>; stdout(): string } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stdout: () => stdout };
 }
 
 export function cli(args: readonly string[]): Promise<CliResult> {
@@ -35,3 +35,11 @@ export function tempDir(): string {
 }
 
 export const FIXTURES = 'test/fixtures';
+
+/** Resolves once `read()` contains `text` (checked every 20 ms, at most `ms`). */
+export async function waitFor(read: () => string, text: string, ms = 30_000): Promise<void> {
+  for (let waited = 0; !read().includes(text); waited += 20) {
+    if (waited > ms) throw new Error(`no "${text}" in the output after ${ms} ms:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

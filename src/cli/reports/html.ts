@@ -26,6 +26,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, pre { font: 12px/1.4 ui-monospace, monospace; } pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
 .copyrow { display: flex; gap: 8px; align-items: center; margin: 4px 0; } .copyrow code { background: #f6f8fa; padding: 2px 6px; word-break: break-all; }
 button { font: 12px system-ui, sans-serif; cursor: pointer; }
+ .headline { font: 13px/1.4 ui-monospace, monospace; margin: 4px 0; }
 .cycletext { color: #a40e26; font-weight: 600; }
 svg.timeline text { font: 10px ui-monospace, monospace; text-anchor: middle; fill: #1d232a; }
 svg.timeline text.name { text-anchor: end; font-size: 12px; font-weight: 600; }
@@ -62,9 +63,11 @@ function copyRow(label: string, id: string, text: string): string {
 function failureBlock(s: ScenarioSummary, f: FailureRecord, n: number, k: number): string {
   const end = endState(f.message);
   const cycle = end.cycleTasks.length > 0 ? `<p class="cycletext">wait-for cycle: ${esc(f.message.split('\n').find((l) => l.startsWith('  wait-for cycle: '))!.slice(18))}</p>` : '';
+  const headline = f.message.split('\n').slice(1).find((l) => l.trim() !== '') ?? '';
   const origin = f.source === 'corpus' ? 'replayed from the corpus' : `found with seed ${esc(f.seed ?? '')}`;
   return `<div class="failure" id="f${n}-${k}">
 <h3>${esc(f.kind)} <small>(${origin}; ${f.steps} steps, ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'}${f.minimized ? ', minimised' : ''})</small></h3>
+<p class="headline">${esc(headline)}</p>
 ${cycle}
 <div class="legend"><span>● step</span><span class="l-blocked">▬ blocked</span>${cycle === '' ? '' : '<span class="l-cycle">● ▬ wait-for cycle</span>'}<span class="l-target">object touched</span></div>
 <div class="scroll">${timelineSvg(f.trace, end)}</div>
