@@ -2,136 +2,43 @@
 /**
  * The `interleaved` command.
  *
- *   interleaved fuzz <files...> [--duration 60s] [--runs N] [--strategy S] [--seed S] [--json out.json]
+ *   interleaved fuzz <files|dirs|globs...> [--duration 60s] [--runs N] [--workers N] [--shard i/n]
+ *                    [--strategy S] [--seed S] [--corpus .interleaved/failures.json]
+ *                    [--json out.json] [--junit out.xml] [--html out.html]
  *   interleaved replay <file>#<export> <token>
  *
- * `fuzz` imports each file, explores every exported `scenario` in turn until the time budget or
- * the run budget ends, prints one line per scenario, and exits 1 when any scenario failed
- * (each failure printed with its token). `replay` runs one schedule of one export and prints its
- * trace. Exit codes: 0 no bug, 1 a bug was found, 2 a usage error.
- *
- * This version runs in one process; worker threads, sharding, the failure corpus and the
- * JUnit/HTML reports of the contract are not in it yet and are refused with exit code 2.
+ * `fuzz` is in fuzz.ts (loading.ts, plan.ts, workers.ts, corpus.ts, progress.ts, reports/);
+ * `replay` runs one schedule of one export and prints its timeline. Exit codes: 0 nothing
+ * failed, 1 a failure was found, 2 a usage error (bad flag, missing file, no scenarios), 130 a
+ * fuzz run stopped by Ctrl-C that found nothing.
  */
-import { writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { replay, type ExploreReport, type Program } from '../explorer/explore.js';
-import type { ExploreOptions, StrategyName } from '../explorer/options.js';
+import { replay, type Program } from '../explorer/explore.js';
 import { formatTrace } from '../explorer/report.js';
-import { isScenario, type Scenario } from '../explorer/scenario.js';
+import { isScenario } from '../explorer/scenario.js';
+import { TokenError } from '../explorer/token.js';
+import { parseFuzz, parseReplay, USAGE, UsageError } from './args.js';
+import { fuzz } from './fuzz.js';
+import { importFile } from './loading.js';
 
-class UsageError extends Error {}
-
-const USAGE = `usage:
-  interleaved fuzz <files...> [--duration 60s] [--runs N] [--strategy random|pct|dfs|portfolio] [--seed S] [--json out.json]
-  interleaved replay <file>#<export> <token>`;
-
-const NOT_YET = new Set(['--workers', '--shard', '--corpus', '--junit', '--html']);
-
-function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-  if (m === null) throw new UsageError(`--duration expects a number with a unit like 90s, 5m or 500ms, got "${text}"`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-}
-
-interface FuzzArgs {
-  files: string[];
-  durationMs: number;
-  runs: number | undefined;
-  strategy: StrategyName | undefined;
-  seed: string | undefined;
-  json: string | undefined;
-}
-
-function parseFuzz(argv: string[]): FuzzArgs {
-  const out: FuzzArgs = { files: [], durationMs: 60_000, runs: undefined, strategy: undefined, seed: undefined, json: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (NOT_YET.has(arg)) throw new UsageError(`${arg} is not supported by this version of the CLI yet (it runs in one process)`);
-    if (arg === '--duration') out.durationMs = parseDuration(value());
-    else if (arg === '--runs') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--runs expects an integer >= 1, got "${argv[i]}"`);
-      out.runs = n;
-    } else if (arg === '--strategy') {
-      const s = value();
-      if (!['random', 'pct', 'dfs', 'portfolio'].includes(s)) throw new UsageError(`--strategy expects random, pct, dfs or portfolio, got "${s}"`);
-      out.strategy = s as StrategyName;
-    } else if (arg === '--seed') out.seed = value();
-    else if (arg === '--json') out.json = value();
-    else if (arg.startsWith('--')) throw new UsageError(`unknown flag ${arg}`);
-    else out.files.push(arg);
-  }
-  if (out.files.length === 0) throw new UsageError('fuzz needs at least one file that exports scenarios');
-  return out;
-}
-
-async function load(file: string): Promise<Record<string, unknown>> {
+async function replayCommand(argv: readonly string[]): Promise<number> {
+  const args = parseReplay(argv);
+  const path = resolve(args.file);
+  const exports = await importFile(path);
+  const value = exports[args.exportName];
+  const target = `${args.file}#${args.exportName}`;
+  if (value === undefined) throw new UsageError(`${args.file} has no export "${args.exportName}" (its exports: ${Object.keys(exports).join(', ') || 'none'})`);
+  let result;
   try {
-    return (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+    if (isScenario(value)) result = await value.replay(args.token);
+    else if (typeof value === 'function') result = await replay(value as Program, args.token);
+    else throw new UsageError(`${target}: the export "${args.exportName}" is not a scenario or a program`);
   } catch (error) {
-    throw new UsageError(`can't import ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof TokenError) throw new UsageError(error.message);
+    throw error;
   }
-}
-
-async function fuzz(args: FuzzArgs): Promise<number> {
-  const found: { file: string; name: string; scenario: Scenario }[] = [];
-  for (const file of args.files) {
-    const mod = await load(file);
-    for (const [name, value] of Object.entries(mod)) if (isScenario(value)) found.push({ file, name, scenario: value });
-  }
-  if (found.length === 0) throw new UsageError(`no exported scenario(...) in ${args.files.join(', ')}`);
-  const share = args.durationMs / found.length;
-  const results: { file: string; name: string; report: ExploreReport }[] = [];
-  let failed = 0;
-  for (const { file, name, scenario } of found) {
-    const overrides: ExploreOptions = { timeLimit: Math.max(1, Math.floor(share)), runs: args.runs ?? Number.MAX_SAFE_INTEGER };
-    if (args.strategy !== undefined) overrides.strategy = args.strategy;
-    if (args.seed !== undefined) overrides.seed = args.seed;
-    const report = await scenario.check(overrides);
-    results.push({ file, name, report });
-    const rate = report.elapsedMs > 0 ? Math.round((report.runs / report.elapsedMs) * 1000) : report.runs;
-    console.log(`${report.ok ? 'ok  ' : 'FAIL'} ${file}#${name}: ${report.runs} schedules (${report.distinct} distinct, ${rate}/s), seed ${report.seed}`);
-    if (report.failure !== undefined) {
-      failed++;
-      console.log(`\n${report.failure.message}\n   or: interleaved replay ${file}#${name} ${report.failure.token}\n`);
-    }
-  }
-  if (args.json !== undefined) {
-    const data = results.map(({ file, name, report }) => ({
-      scenario: `${file}#${name}`,
-      ok: report.ok,
-      runs: report.runs,
-      distinct: report.distinct,
-      elapsedMs: report.elapsedMs,
-      seed: report.seed,
-      strategy: report.strategy,
-      failure: report.failure && { kind: report.failure.kind, message: report.failure.message, token: report.failure.token, trace: report.failure.trace },
-    }));
-    writeFileSync(args.json, `${JSON.stringify(data, null, 2)}\n`);
-  }
-  return failed > 0 ? 1 : 0;
-}
-
-async function replayCommand(argv: string[]): Promise<number> {
-  const [target, token, ...rest] = argv;
-  if (target === undefined || token === undefined || rest.length > 0) throw new UsageError('replay needs <file>#<export> <token>');
-  const hash = target.lastIndexOf('#');
-  if (hash < 0) throw new UsageError(`expected <file>#<export>, got "${target}"`);
-  const mod = await load(target.slice(0, hash));
-  const name = target.slice(hash + 1);
-  const value = mod[name];
-  const program: Program | undefined = isScenario(value) ? value.program : typeof value === 'function' ? (value as Program) : undefined;
-  if (program === undefined) throw new UsageError(`${target}: the export "${name}" is not a scenario or a program`);
-  const result = await replay(program, token);
   if (result.failure !== undefined) {
     console.log(result.failure.message);
     return 1;
@@ -141,18 +48,26 @@ async function replayCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the command line `argv` (without `node` and the script) and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['fuzz', 'examples', '--duration', '30s']);
+ * ```
+ */
+export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'fuzz') return await fuzz(parseFuzz(rest));
+    if (command === 'fuzz') return await fuzz(parseFuzz(rest), { log: (line) => console.log(line), progress: process.stderr });
     if (command === 'replay') return await replayCommand(rest);
-    if (command === undefined || command === '--help' || command === '-h') {
+    if (command === '--help' || command === '-h' || command === 'help') {
       console.log(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
-    throw new UsageError(`unknown command "${command}"`);
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
+    if (error instanceof UsageError) {
       console.error(`interleaved: ${error.message}\n${USAGE}`);
       return 2;
     }
@@ -160,13 +75,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const self = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (self) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(2);
-    },
-  );
+/** Run as a program (directly or through the `node_modules/.bin` link), not imported. */
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  const exit = (code: number): void => {
+    process.exitCode = code;
+    // Output drains first; a handle some scenario left open does not keep the process alive.
+    setTimeout(() => process.exit(code), 1000).unref();
+  };
+  main(process.argv.slice(2)).then(exit, (error: unknown) => {
+    console.error(error);
+    exit(2);
+  });
 }

@@ -11,6 +11,7 @@
 import { currentTask } from '../scheduler/context.js';
 import { host } from '../scheduler/host.js';
 import type { FailureKind, TraceEvent } from '../scheduler/loop.js';
+import { corpusTokens } from './corpus.js';
 import { DfsStrategy } from './dfs.js';
 import { DistinctCounter, hashChoices } from './distinct.js';
 import { resolveOptions, type ExploreOptions, type Resolved } from './options.js';
@@ -315,6 +316,20 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     distinct.add(hashChoices(r.choices));
     if (r.end.kind !== 'ok') return report(failureOf(r, { testName: o.testName }, 0, false, tokenOfMade(made)));
     if (!o.runsGiven) return report();
+  }
+  // Corpus entries first: one that fails again is the report; one that no longer fits the program is skipped.
+  for (const token of o.corpus === undefined ? [] : corpusTokens(o.corpus, o.testName)) {
+    let made: Made;
+    try {
+      made = await replaySchedule(program, decodeToken(token), o);
+    } catch (error) {
+      if (error instanceof TokenError) continue;
+      throw error;
+    }
+    runs++;
+    distinct.add(hashChoices(made.result.choices));
+    const end = made.result.end.kind;
+    if (end !== 'ok' && end !== 'nondeterministic') return report(failureOf(made.result, { testName: o.testName }, runs - 1, false, tokenOfMade(made)));
   }
 
   // One configuration for the whole search; a run that needed context mode switches it for good.

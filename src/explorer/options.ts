@@ -85,6 +85,19 @@ export interface ExploreOptions {
   onProgress?: (progress: { runs: number; distinct: number; elapsedMs: number }) => void;
   /** The test's name, for the reproduce line of reports (set by `exploreTest`). */
   testName?: string;
+  /**
+   * Path of a failure corpus written by `interleaved fuzz` (`.interleaved/failures.json`). Its
+   * entries for this program are replayed before the search: those whose scenario is
+   * `testName` or ends with `#testName`, or every entry when there is no `testName`. An entry
+   * that fails again is reported like a failure of the search; one whose schedule no longer
+   * fits the program (it was changed) is skipped. A missing file holds no entries.
+   * @defaultValue no corpus
+   * @example
+   * ```ts
+   * exploreTest('transfers', transfers, { corpus: '.interleaved/failures.json' });
+   * ```
+   */
+  corpus?: string;
 }
 
 export interface Resolved {
@@ -105,11 +118,12 @@ export interface Resolved {
   detect: Detect;
   onProgress: ExploreOptions['onProgress'];
   testName: string | undefined;
+  corpus: string | undefined;
 }
 
 const KNOWN = new Set([
   'strategy', 'runs', 'timeLimit', 'seed', 'depth', 'preemptionBound', 'dpor', 'maxSteps', 'minimize', 'replay',
-  'fakeTimers', 'checkDeterminism', 'detect', 'onProgress', 'testName',
+  'fakeTimers', 'checkDeterminism', 'detect', 'onProgress', 'testName', 'corpus',
 ]);
 
 function integer(name: string, value: unknown, min: number): number {
@@ -172,6 +186,9 @@ export function resolveOptions(options: ExploreOptions | undefined, programArg: 
     throw new TypeError(`Expected \`seed\` to be a number or a string, got ${show(seedOpt)}`);
   }
   if (o.replay !== undefined && typeof o.replay !== 'string') throw new TypeError(`Expected \`replay\` to be a token string, got ${show(o.replay)}`);
+  if (o.corpus !== undefined && (typeof o.corpus !== 'string' || o.corpus === '')) {
+    throw new TypeError(`Expected \`corpus\` to be the path of a corpus file, got ${show(o.corpus)}`);
+  }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw new TypeError(`Expected \`onProgress\` to be a function, got ${show(o.onProgress)}`);
   }
@@ -205,5 +222,6 @@ export function resolveOptions(options: ExploreOptions | undefined, programArg: 
     },
     onProgress: o.onProgress,
     testName: o.testName,
+    corpus: o.corpus,
   };
 }

@@ -2,7 +2,7 @@
  * Scenarios: a program and its exploration options, exported from a file so the CLI (and any
  * runner) can discover and explore it.
  */
-import { check, type ExploreReport, type Program } from './explore.js';
+import { check, replay, type ExploreReport, type Program, type RunOptions, type RunResult } from './explore.js';
 import type { ExploreOptions } from './options.js';
 import { show } from '../scheduler/errors.js';
 
@@ -15,6 +15,7 @@ const SCENARIO = Symbol.for('interleaved.scenario');
  * ```ts
  * export const transfers = scenario(async () => { ... }, { runs: 5000 });
  * const report = await transfers.check({ seed: 1 });
+ * if (report.failure) console.log((await transfers.replay(report.failure.token)).ok); // false
  * ```
  */
 export interface Scenario {
@@ -22,6 +23,16 @@ export interface Scenario {
   readonly options: ExploreOptions;
   /** Explores the scenario; `overrides` win over its own options. */
   check(overrides?: ExploreOptions): Promise<ExploreReport>;
+  /** Runs exactly the schedule of `token`, with the scenario's `maxSteps`, `detect` and `fakeTimers`. */
+  replay(token: string): Promise<RunResult>;
+}
+
+function runOptionsOf(options: ExploreOptions): RunOptions {
+  const out: RunOptions = {};
+  if (options.maxSteps !== undefined) out.maxSteps = options.maxSteps;
+  if (options.detect !== undefined) out.detect = options.detect;
+  if (options.fakeTimers !== undefined) out.fakeTimers = options.fakeTimers;
+  return out;
 }
 
 /**
@@ -43,6 +54,7 @@ export function scenario(program: Program, options: ExploreOptions = {}): Scenar
     program,
     options,
     check: (overrides) => check(program, { ...options, ...overrides }),
+    replay: (token) => replay(program, token, runOptionsOf(options)),
   };
   return Object.freeze(s);
 }

@@ -3,7 +3,9 @@
  *
  * Awaiting a Future is a scheduling point. Settling it wakes its awaiters in the order they
  * started waiting. Cancelling a task that awaits a Future cancels the Future (asyncio), and a
- * cancelled Future ends its awaiters with `CancelledError`.
+ * cancelled Future ends its awaiters with `CancelledError`. Once the Future has settled and
+ * woken the task, a cancel before the task resumes only makes that task's await raise: the
+ * Future keeps its result (see wait.ts).
  */
 import { currentTask } from './context.js';
 import { CancelledError, InvalidStateError } from './errors.js';

@@ -156,7 +156,8 @@ export class Wait {
     }
     const giveBack = this.giveBack;
     this.giveBack = undefined;
-    giveBack?.(this);
+    // A run that ended has dropped its primitives' state (abandon): nothing to pass on.
+    if (giveBack !== undefined && !this.task.loop.ended) giveBack(this);
     return true;
   }
 

@@ -1,53 +1,100 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { run } from 'interleaved';
+import { describe, expect, it } from 'vitest';
+import type { FuzzSummary } from '../../src/cli/summary.js';
+import { cli, FIXTURES, tempDir } from './helpers.js';
 
-const fixture = fileURLToPath(new URL('../fixtures/scenarios.mjs', import.meta.url));
+const SCENARIOS = `${FIXTURES}/scenarios.mjs`;
 
-function capture(): { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.map(String).join(' ')));
-  return { out, err };
-}
+describe('interleaved fuzz (the built binary)', () => {
+  it('exits 1 when a scenario fails, prints its token and a replay line that reproduces it; JSON and JUnit reports', async () => {
+    const dir = tempDir();
+    const json = join(dir, 'out.json');
+    const junit = join(dir, 'out.xml');
+    const r = await cli(['fuzz', SCENARIOS, '--runs', '200', '--workers', '2', '--seed', '1', '--corpus', join(dir, 'c.json'), '--json', json, '--junit', junit]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL test\/fixtures\/scenarios\.mjs#racy/);
+    expect(r.stdout).toMatch(/ok {3}test\/fixtures\/scenarios\.mjs#safe: 200 schedules/);
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as FuzzSummary;
+    expect(summary.ok).toBe(false);
+    expect(summary.scenarios.map((s) => [s.exportName, s.outcome])).toEqual([['racy', 'failed'], ['safe', 'passed']]);
+    // Two workers, two seed streams of one seed.
+    expect(summary.scenarios[1]!.streams.map((s) => s.seed)).toEqual(['1.0', '1.1']);
+    const failure = summary.scenarios[0]!.failures[0]!;
+    expect(r.stdout).toContain(`npx interleaved replay test/fixtures/scenarios.mjs#racy ${failure.token}`);
 
-describe('interleaved CLI', () => {
-  afterEach(() => vi.restoreAllMocks());
+    const xml = readFileSync(junit, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as {
+      testsuites: { tests: string; failures: string; testsuite: { testcase: { name: string; failure?: { type: string; '#text': string } }[] } };
+    };
+    expect(doc.testsuites.tests).toBe('2');
+    expect(doc.testsuites.failures).toBe('1');
+    const cases = doc.testsuites.testsuite.testcase;
+    expect(cases.map((c) => c.name)).toEqual(['racy', 'safe']);
+    expect(cases[0]!.failure?.type).toBe('error');
+    expect(cases[0]!.failure?.['#text']).toContain(failure.token);
+    expect(cases[1]!.failure).toBeUndefined();
 
-  it('fuzz explores every exported scenario, prints failures with tokens, writes JSON, exits 1', async () => {
-    const io = capture();
-    const json = join(mkdtempSync(join(tmpdir(), 'interleaved-')), 'out.json');
-    const code = await main(['fuzz', fixture, '--duration', '2s', '--runs', '200', '--seed', '1', '--json', json]);
-    expect(code).toBe(1);
-    const text = io.out.join('\n');
-    expect(text).toMatch(/FAIL .*#racy/);
-    expect(text).toMatch(/ok {3}.*#safe: 200 schedules/);
-    const data = JSON.parse(readFileSync(json, 'utf8')) as { scenario: string; ok: boolean; failure?: { token: string } }[];
-    expect(data.map((d) => [d.scenario.split('#')[1], d.ok])).toEqual([['racy', false], ['safe', true]]);
-    const token = data[0]!.failure!.token;
-    expect(text).toContain(`interleaved replay ${fixture}#racy ${token}`);
+    const replayed = await cli(['replay', `${SCENARIOS}#racy`, failure.token]);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain(`INTERLEAVE_REPLAY=${failure.token} `);
+    expect(replayed.stdout).toContain('lost update: 1');
+  });
 
-    const replayed = capture();
-    expect(await main(['replay', `${fixture}#racy`, token])).toBe(1);
-    expect(replayed.out.join('\n')).toContain(`INTERLEAVE_REPLAY=${token} `);
+  it('exits 0 when nothing fails; loads TypeScript and CommonJS scenario files; a directory stands for its scenario files', async () => {
+    const dir = tempDir();
+    const json = join(dir, 'out.json');
+    const ok = await cli(['fuzz', `${FIXTURES}/cli/common.scenario.cjs`, '--runs', '50', '--workers', '1', '--corpus', join(dir, 'c.json'), '--json', json]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as FuzzSummary).scenarios.map((s) => s.id)).toEqual(['test/fixtures/cli/common.scenario.cjs#guarded']);
+
+    const all = await cli(['fuzz', `${FIXTURES}/cli`, '--runs', '50', '--workers', '1', '--seed', '3', '--corpus', join(dir, 'c.json'), '--json', json]);
+    expect(all.code, all.stderr).toBe(1);
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as FuzzSummary;
+    expect(summary.scenarios.map((s) => [s.id, s.outcome])).toEqual([
+      ['test/fixtures/cli/common.scenario.cjs#guarded', 'passed'],
+      ['test/fixtures/cli/hostile.scenario.ts#hostile', 'failed'],
+    ]);
+    const token = summary.scenarios[1]!.failures[0]!.token;
+    expect(summary.scenarios[1]!.failures[0]!.kind).toBe('deadlock');
+
+    const replayed = await cli(['replay', `${FIXTURES}/cli/hostile.scenario.ts#hostile`, token]);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('wait-for cycle: <img src=x onerror=alert(1)>');
+  });
+
+  it('replay of a passing schedule prints its timeline and exits 0', async () => {
+    const { safe } = await import('../fixtures/scenarios.mjs');
+    const { token } = await run(safe.program);
+    const r = await cli(['replay', `${SCENARIOS}#safe`, token]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/step +time +main +Task-1 +Task-2/);
+    expect(r.stdout).toContain('acquire guard');
+    expect(r.stdout).toContain('ok: the schedule passed');
   });
 
   it('usage errors exit 2 with a message naming the problem', async () => {
-    const io = capture();
-    expect(await main(['fuzz'])).toBe(2);
-    expect(await main(['fuzz', fixture, '--workers', '4'])).toBe(2);
-    expect(await main(['fuzz', fixture, '--duration', 'soon'])).toBe(2);
-    expect(await main(['replay', `${fixture}#notAScenario`, 'v1.AAAA'])).toBe(2);
-    expect(await main(['frobnicate'])).toBe(2);
-    const err = io.err.join('\n');
-    expect(err).toContain('needs at least one file');
-    expect(err).toContain('--workers is not supported by this version');
-    expect(err).toContain('--duration expects a number with a unit');
-    expect(err).toContain('is not a scenario or a program');
-    expect(err).toContain('unknown command "frobnicate"');
+    const cases: [string[], string][] = [
+      [['fuzz'], 'needs at least one file'],
+      [['fuzz', SCENARIOS, '--workers', '0'], '--workers expects an integer >= 1, got "0"'],
+      [['fuzz', SCENARIOS, '--duration', 'soon'], '--duration expects a number with a unit'],
+      [['fuzz', SCENARIOS, '--shard', '3/2'], '--shard expects i/n with 1 <= i <= n'],
+      [['fuzz', SCENARIOS, '--frobnicate'], 'unknown flag --frobnicate'],
+      [['fuzz', 'no/such/file.ts'], 'no such file or directory: no/such/file.ts'],
+      [['fuzz', `${FIXTURES}/cli/none.mjs`], 'no exported scenario(...)'],
+      [['fuzz', 'test/fixtures/**/*.nothing.ts'], 'matches no'],
+      [['replay', `${SCENARIOS}#notAScenario`, 'v1.AAAA'], 'is not a scenario or a program'],
+      [['replay', `${SCENARIOS}#racy`, 'v1.garbled!'], 'Invalid replay token'],
+      [['replay', SCENARIOS, 'v1.AAAA'], 'replay expects <file>#<export>'],
+      [['frobnicate'], 'unknown command "frobnicate"'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => cli(args)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]![0].join(' ')).toBe(2);
+      expect(r.stderr).toContain(cases[i]![1]);
+    });
   });
 });

@@ -16,6 +16,7 @@ import {
   check,
   gather,
   run,
+  sleep,
   spawn,
   yieldNow,
 } from 'interleaved';
@@ -201,5 +202,25 @@ describe('module-level primitives left busy fail the next run', () => {
     expect(next.failure?.message).toBeUndefined();
     expect(next.ok).toBe(true);
     expect(lock.locked()).toBe(false);
+  });
+
+  it('a woken waiter cancelled after its run failed passes nothing back into the reset primitive', async () => {
+    const sem = new Semaphore(1, { name: 'reset-then-cancel' });
+    const failed = await run(async () => {
+      await sem.acquire();
+      const waiter = spawn(() => sem.acquire());
+      await sleep(1);
+      sem.release(); // the permit goes to the waiter, which has not run yet
+      // Runs after the failure below has ended the run and reset the semaphore.
+      void Promise.resolve()
+        .then(() => undefined)
+        .then(() => waiter.cancel());
+      throw new Error('fails with a woken waiter');
+    });
+    expect((failed.failure?.error as Error).message).toBe('fails with a woken waiter');
+    expect(sem.value).toBe(1);
+    const next = await run(() => sem.runExclusive(() => yieldNow()));
+    expect(next.failure?.message).toBeUndefined();
+    expect(sem.value).toBe(1);
   });
 });

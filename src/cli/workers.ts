@@ -1,0 +1,90 @@
+/**
+ * The worker pool of `fuzz`: one worker thread per job list of the plan, started together,
+ * each posting progress (about every 50 ms of search) and one result per job. `stop()` ends
+ * them at once (Ctrl-C): results already posted are kept, a job cut short keeps the progress
+ * it had reported.
+ */
+import { Worker } from 'node:worker_threads';
+import type { StrategyName } from '../explorer/options.js';
+import type { FailureKind, TraceEvent } from '../scheduler/types.js';
+
+/** A job as a worker receives it. */
+export interface WorkerJob {
+  id: string;
+  seed: string;
+  runs: number | undefined;
+}
+
+/** `workerData` of a worker. */
+export interface WorkerInput {
+  cwd: string;
+  files: string[];
+  jobs: WorkerJob[];
+  /** Epoch ms at which the budget ends (Infinity: none). */
+  deadline: number;
+  strategy: StrategyName | undefined;
+}
+
+/** A job's report, as cloned across threads (the thrown error itself stays behind). */
+export interface JobReport {
+  runs: number;
+  distinct: number;
+  exhausted: boolean;
+  elapsedMs: number;
+  strategy: string;
+  failure?: { kind: FailureKind; message: string; token: string; steps: number; preemptions: number; minimized: boolean; trace: TraceEvent[] };
+}
+
+/** Messages from a worker to the main thread. */
+export type JobMessage =
+  | { type: 'progress'; job: number; runs: number; distinct: number }
+  | { type: 'result'; job: number; report: JobReport }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
+
+export interface PoolEvents {
+  progress(worker: number, job: number, runs: number, distinct: number): void;
+  result(worker: number, job: number, report: JobReport): void;
+}
+
+/**
+ * Runs one worker per job list; resolves when all are done or stopped.
+ *
+ * @example
+ * ```ts
+ * const pool = startPool(inputs, { progress() {}, result(w, j, r) { console.log(r.runs); } });
+ * process.once('SIGINT', () => void pool.stop());
+ * await pool.done;
+ * ```
+ */
+export function startPool(inputs: readonly WorkerInput[], events: PoolEvents): { done: Promise<void>; stop(): Promise<void> } {
+  const url = new URL('./worker.js', import.meta.url);
+  const workers: Worker[] = [];
+  let failed: Error | undefined;
+  const ends = inputs.map(
+    (input, w) =>
+      new Promise<void>((resolve) => {
+        const worker = new Worker(url, { workerData: input });
+        workers.push(worker);
+        worker.on('message', (m: JobMessage) => {
+          if (m.type === 'progress') events.progress(w, m.job, m.runs, m.distinct);
+          else if (m.type === 'result') events.result(w, m.job, m.report);
+          else if (m.type === 'error') failed ??= new Error(m.message);
+          if (m.type === 'done' || m.type === 'error') void worker.terminate();
+        });
+        worker.on('error', (error) => {
+          failed ??= error;
+        });
+        worker.on('exit', () => resolve());
+      }),
+  );
+  const done = Promise.all(ends).then(() => {
+    if (failed !== undefined) throw failed;
+  });
+  return {
+    done,
+    stop: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
