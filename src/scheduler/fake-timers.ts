@@ -491,6 +491,8 @@ function install(): void {
     timersModule[key] = fn;
   }
   g['Date'] = FakeDate;
+  // `new Date().constructor === Date` keeps holding (libraries compare constructors).
+  Object.defineProperty(RealDate.prototype, 'constructor', { value: FakeDate, writable: true, configurable: true, enumerable: false });
   const promises = promisesModule as unknown as Record<string, unknown>;
   promises['setTimeout'] = promisesSetTimeout;
   promises['setImmediate'] = promisesSetImmediate;

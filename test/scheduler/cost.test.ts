@@ -28,7 +28,7 @@ describe('cost of a step', () => {
       hook.disable();
     }
     expect(steps).toBe(15_000);
-    // The watchdog is armed once per macrotask turn and the search yields about every 50 ms.
+    // A step ends on a next-tick callback, never a macrotask; the search yields about every 50 ms.
     expect(immediates).toBeLessThan(steps / 100);
   });
 

@@ -119,6 +119,8 @@ describe('timer entry points under fakeTimers', () => {
       if (!(new Stamp() instanceof Date)) throw new Error('subclass');
     });
     expect(before instanceof Date).toBe(true);
+    expect(new Date().constructor).toBe(Date);
+    expect(before.constructor).toBe(Date);
     expect(Date.now()).toBeGreaterThan(Date.UTC(2026, 0, 1));
   });
 
@@ -172,6 +174,30 @@ describe('timer entry points under fakeTimers', () => {
     const started = performance.now();
     await new Promise((r) => capturedSetTimeout(r, 5));
     expect(performance.now() - started).toBeGreaterThanOrEqual(4);
+  });
+
+  it('timers are real again after every run: passing, failing, or thrown synchronously', async () => {
+    const programs = [
+      async () => {
+        setTimeout(() => {}, 10);
+      },
+      async () => {
+        setTimeout(() => {}, 10);
+        throw new Error('fails');
+      },
+      (() => {
+        setTimeout(() => {}, 10);
+        throw new Error('throws before returning a promise');
+      }) as () => Promise<void>,
+    ];
+    for (const program of programs) {
+      await run(program, { fakeTimers: true });
+      const started = performance.now();
+      const date = Date.now();
+      await new Promise((r) => setTimeout(r, 5));
+      expect(performance.now() - started).toBeGreaterThanOrEqual(4);
+      expect(date).toBeGreaterThan(Date.UTC(2026, 0, 1));
+    }
   });
 
   it('timer callbacks are steps: two callbacks due at the same instant run in both orders', async () => {
