@@ -33,7 +33,7 @@ function counters(rounds: number): Program {
 
 describe('tokens and messages of a 100,000-step failing schedule', () => {
   const program = counters(ROUNDS);
-  for (const strategy of ['random', 'pct', 'dfs', 'portfolio'] as const) {
+  for (const strategy of ['random', 'pct', 'pos', 'surw', 'dfs', 'portfolio'] as const) {
     it(`${strategy}: a token of at most ${MAX_TOKEN_LENGTH} characters, a message under 20,000, the same trace on replay`, async () => {
       const report = await check(program, { strategy, seed: 'long', runs: 5, minimize: false, maxSteps: 300_000 });
       const failure = report.failure!;
