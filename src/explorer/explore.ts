@@ -162,8 +162,9 @@ function configOf(o: Resolved, direct: boolean, trace: boolean, randomSeed: numb
 
 /**
  * The seed of run `index`'s randomness (`Math.random`, …): a 32-bit FNV-1a hash of the search
- * seed and the index, never 0. dfs keeps one seed for the whole search (it enumerates
- * schedules, not values).
+ * seed and the index, never 0. A strategy whose runs build on its earlier ones (its recipe says
+ * `history`: dfs, surw) keeps the seed of its first run for all of them: a replay token carries
+ * one seed, and making run k again runs 0..k-1 with it.
  */
 export function runSeed(seed: string, index: number): number {
   const text = `${seed}/${index}`;
@@ -341,7 +342,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
 
   // One configuration for the whole search; a run that needed context mode switches it for good.
   const config = configOf(o, true, o.checkDeterminism > 0, 0);
-  const fixedSeed = o.strategy === 'dfs' ? runSeed(o.seed, 0) : undefined;
+  const historySeeds = new Map<string, number>();
   for (let i = 0, t = started; i < o.runs; i++) {
     if (t - started >= o.timeLimit) break;
     if (!strategy.beginRun(i)) {
@@ -349,7 +350,13 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
       break;
     }
     config.accesses = strategy.needsAccesses === true;
-    config.randomSeed = fixedSeed ?? runSeed(o.seed, i);
+    const named = strategy.recipe?.();
+    let randomSeed = runSeed(o.seed, i);
+    if (named?.history === true) {
+      randomSeed = historySeeds.get(named.strategy) ?? randomSeed;
+      historySeeds.set(named.strategy, randomSeed);
+    }
+    config.randomSeed = randomSeed;
     let result = await runSchedule(program, strategy, config);
     strategy.endRun(result.choices, result.end.kind !== 'ok', result.accesses);
     const continued = result.end.kind === 'step-limit';

@@ -7,19 +7,6 @@
  */
 import { runPrng, seedKey, type RunRecipe, type Strategy } from './strategy.js';
 
-/**
- * One stream from a seed, for a strategy that draws across runs. A strategy should rather draw
- * run k from `runPrng(key, k)` so that its runs can be made again alone (see strategy.ts).
- *
- * @example
- * ```ts
- * const random = prng('ci-42');
- * ```
- */
-export function prng(seed: string): () => number {
-  return runPrng(seedKey(seed), 0);
-}
-
 export class RandomStrategy implements Strategy {
   readonly name = 'random';
   readonly #key: string;

@@ -142,6 +142,24 @@ describe('token forms', () => {
     expect(JSON.stringify(again.trace)).toBe(JSON.stringify(failure.trace));
   });
 
+  it('a run of a strategy with history (surw) is made again when the program draws Math.random', async () => {
+    const program: Program = async () => {
+      const finished: number[] = [];
+      const worker = async (k: number) => {
+        for (let i = 0; i < 300; i++) if (Math.random() < 0.5) await yieldNow();
+        finished.push(k);
+      };
+      await gather(...Array.from({ length: 10 }, (_, k) => spawn(() => worker(k))));
+      if (finished.at(-1) === 0) throw new Error('worker 0 finished last');
+    };
+    const failure = (await check(program, { strategy: 'surw', seed: 3, runs: 200, minimize: false })).failure!;
+    expect(failure.runIndex).toBeGreaterThan(0);
+    expect(decodeToken(failure.token).form).toBe('recipe');
+    const again = await replay(program, failure.token);
+    expect(again.failure?.kind).toBe('error');
+    expect(JSON.stringify(again.trace)).toBe(JSON.stringify(failure.trace));
+  });
+
   it('a recipe replayed against a changed program says the schedule could not be made again', async () => {
     const report = await check(counters(300), { strategy: 'random', seed: 1, runs: 5, minimize: false, maxSteps: 20_000 });
     expect(decodeToken(report.failure!.token).form).toBe('recipe');
