@@ -22,7 +22,7 @@ export class UsageError extends Error {
 
 export const USAGE = `usage:
   interleaved fuzz <files|dirs|globs...> [--duration 60s] [--runs N] [--workers N] [--shard i/n]
-                   [--strategy random|pct|dfs|portfolio] [--seed S]
+                   [--strategy random|pct|pos|surw|dfs|portfolio] [--seed S]
                    [--corpus .interleaved/failures.json] [--json out.json] [--junit out.xml] [--html out.html]
   interleaved replay <file>#<export> <token>`;
 
@@ -51,7 +51,7 @@ export interface ReplayArgs {
   token: string;
 }
 
-const STRATEGIES: readonly StrategyName[] = ['random', 'pct', 'dfs', 'portfolio'];
+const STRATEGIES: readonly StrategyName[] = ['random', 'pct', 'pos', 'surw', 'dfs', 'portfolio'];
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `90s`, `5m`, `500ms`, `1h`, or a bare number of seconds. */

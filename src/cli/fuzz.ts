@@ -100,7 +100,7 @@ async function replayCorpus(corpus: Corpus, owned: Map<string, { found: Found; s
  * @throws UsageError for missing files, files without scenarios, an unreadable corpus.
  */
 export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter = process): Promise<number> {
-  const seed = args.seed !== '' ? args.seed : String(randomBytes(4).readUInt32BE(0));
+  const seed = args.seed !== '' ? args.seed : process.env['INTERLEAVE_SEED'] || String(randomBytes(4).readUInt32BE(0));
   const cwd = process.cwd();
   const files = expandInputs(args.inputs, cwd);
   const found = await loadScenarios(files, cwd);
@@ -171,6 +171,9 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
   progress.start();
   try {
     await pool.done;
+  } catch (error) {
+    // A scenario the worker could not explore (bad options in scenario(...), a throwing import).
+    throw new UsageError(`a worker stopped: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     progress.stop();
     signals.off('SIGINT', stop);

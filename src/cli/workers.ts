@@ -42,6 +42,17 @@ export type JobMessage =
   | { type: 'done' }
   | { type: 'error'; message: string };
 
+/**
+ * The environment of a worker: the process's, without the `INTERLEAVE_*` overrides of
+ * `explore` (the seed, runs, time limit and replay token would make every stream the same
+ * search; `fuzz` reads `INTERLEAVE_SEED` itself, as the default of `--seed`).
+ */
+function workerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['INTERLEAVE_SEED', 'INTERLEAVE_RUNS', 'INTERLEAVE_TIME_LIMIT', 'INTERLEAVE_REPLAY']) delete env[name];
+  return env;
+}
+
 export interface PoolEvents {
   progress(worker: number, job: number, runs: number, distinct: number): void;
   result(worker: number, job: number, report: JobReport): void;
@@ -64,7 +75,7 @@ export function startPool(inputs: readonly WorkerInput[], events: PoolEvents): {
   const ends = inputs.map(
     (input, w) =>
       new Promise<void>((resolve) => {
-        const worker = new Worker(url, { workerData: input });
+        const worker = new Worker(url, { workerData: input, env: workerEnv() });
         workers.push(worker);
         worker.on('message', (m: JobMessage) => {
           if (m.type === 'progress') events.progress(w, m.job, m.runs, m.distinct);

@@ -10,13 +10,14 @@
  */
 import { currentTask } from '../scheduler/context.js';
 import { host } from '../scheduler/host.js';
-import type { FailureKind, TraceEvent } from '../scheduler/loop.js';
+import type { FailureKind, RunEnd, TraceEvent } from '../scheduler/loop.js';
 import { corpusTokens } from './corpus.js';
 import { DfsStrategy } from './dfs.js';
 import { DistinctCounter, hashChoices } from './distinct.js';
 import { resolveOptions, type ExploreOptions, type Resolved } from './options.js';
 import { PctStrategy } from './pct.js';
 import { PortfolioStrategy } from './portfolio.js';
+import { PosStrategy } from './pos.js';
 import { RandomStrategy } from './random.js';
 import { FIFO, rebuild, regenerate } from './regenerate.js';
 import { ReplayChooser, choicesOf } from './replay.js';
@@ -25,6 +26,7 @@ import { shrink } from './shrink.js';
 import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
 import type { Chooser, RunRecipe, Strategy } from './strategy.js';
 import { FLAG_CONTEXT, FLAG_FAKE_TIMERS, MAX_TOKEN_LENGTH, TokenError, decodeToken, encodeRecipe, encodeSparse, hashOfChoices, type Schedule } from './token.js';
+import { SurwStrategy } from './surw.js';
 
 export type { TraceEvent } from '../scheduler/loop.js';
 
@@ -145,8 +147,12 @@ function makeStrategy(o: Resolved): Strategy {
       return PctStrategy.seeded(o.seed, o.depth);
     case 'dfs':
       return new DfsStrategy(o.preemptionBound, o.dpor);
+    case 'pos':
+      return PosStrategy.seeded(o.seed);
+    case 'surw':
+      return SurwStrategy.seeded(o.seed);
     case 'portfolio':
-      return new PortfolioStrategy(o.seed, o.depth);
+      return new PortfolioStrategy(o.seed, o);
   }
 }
 
@@ -156,8 +162,9 @@ function configOf(o: Resolved, direct: boolean, trace: boolean, randomSeed: numb
 
 /**
  * The seed of run `index`'s randomness (`Math.random`, …): a 32-bit FNV-1a hash of the search
- * seed and the index, never 0. dfs keeps one seed for the whole search (it enumerates
- * schedules, not values).
+ * seed and the index, never 0. A strategy whose runs build on its earlier ones (its recipe says
+ * `history`: dfs, surw) keeps the seed of its first run for all of them: a replay token carries
+ * one seed, and making run k again runs 0..k-1 with it.
  */
 export function runSeed(seed: string, index: number): number {
   const text = `${seed}/${index}`;
@@ -295,6 +302,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
   let exhausted = false;
   let failing: ScheduleResult | undefined;
   let failingIndex = 0;
+  let failingContinued = false;
   let lastYield = started;
   // Past its exact range the distinct counter estimates; it never reports more than ran.
   const distinctRuns = (): number => Math.min(distinct.count, runs);
@@ -334,7 +342,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
 
   // One configuration for the whole search; a run that needed context mode switches it for good.
   const config = configOf(o, true, o.checkDeterminism > 0, 0);
-  const fixedSeed = o.strategy === 'dfs' ? runSeed(o.seed, 0) : undefined;
+  const historySeeds = new Map<string, number>();
   for (let i = 0, t = started; i < o.runs; i++) {
     if (t - started >= o.timeLimit) break;
     if (!strategy.beginRun(i)) {
@@ -342,9 +350,17 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
       break;
     }
     config.accesses = strategy.needsAccesses === true;
-    config.randomSeed = fixedSeed ?? runSeed(o.seed, i);
+    const named = strategy.recipe?.();
+    let randomSeed = runSeed(o.seed, i);
+    if (named?.history === true) {
+      randomSeed = historySeeds.get(named.strategy) ?? randomSeed;
+      historySeeds.set(named.strategy, randomSeed);
+    }
+    config.randomSeed = randomSeed;
     let result = await runSchedule(program, strategy, config);
     strategy.endRun(result.choices, result.end.kind !== 'ok', result.accesses);
+    const continued = result.end.kind === 'step-limit';
+    if (continued) result = await continueFairly(program, result, o, config, i);
     runs++;
     if (!result.direct) config.direct = false;
     distinct.add(hashChoices(result.choices));
@@ -358,6 +374,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     if (result.end.kind !== 'ok') {
       failing = result;
       failingIndex = i;
+      failingContinued = continued;
       break;
     }
     t = host.now();
@@ -371,8 +388,11 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     o.onProgress?.({ runs, distinct: distinctRuns(), elapsedMs: host.now() - started });
     return report();
   }
-  const recipe = strategy.recipe?.();
-  const shrinkable = o.minimize && failing.end.kind !== 'nondeterministic' && failing.end.kind !== 'uncontrolled';
+  // A schedule continued fairly is not the strategy's own: its recipe would not make it again.
+  const recipe = failingContinued ? undefined : strategy.recipe?.();
+  // A livelock is not shrunk: the shrinker's edits continue without preemptions, which is the
+  // unfair continuation the verdict has just ruled out.
+  const shrinkable = o.minimize && !['nondeterministic', 'uncontrolled', 'step-limit'].includes(failing.end.kind);
   const seedOfFailing = failing.randomSeed;
   const chosen = shrinkable
     ? await shrink(failing, async (choices, direct) => (await replayChoices(program, choices, seedOfFailing, o, direct, false, false)).result)
@@ -387,6 +407,8 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     token = tokenOfMade(final);
     minimized = false;
   }
+  const end = final.result;
+  if (end.end.kind === 'step-limit' && end.trace !== undefined) final.result = { ...end, end: livelock(end.trace, end.steps, o) };
   return report(failureOf(final.result, { ...o, strategy: strategy.name }, failingIndex, minimized, token));
 }
 
@@ -407,6 +429,46 @@ async function replayTraced(program: Program, failing: ScheduleResult, o: Resolv
     made.result = { ...final, end: { kind: 'nondeterministic', error: new Error(`a failing schedule (${failing.end.kind}: ${errorText(failing.end.error)}) did not fail again when replayed: ${what}`) } };
   }
   return made;
+}
+
+/** Unfair steps kept before a fair continuation (Coyote switches to random after 10,000). */
+const UNFAIR_STEPS = 10_000;
+
+/** Where a schedule that hit `maxSteps` is continued fairly: half the budget, at most UNFAIR_STEPS. */
+function fairFrom(maxSteps: number): number {
+  return Math.min(UNFAIR_STEPS, Math.floor(maxSteps / 2));
+}
+
+/**
+ * A schedule reached `maxSteps`. Priority strategies are unfair by design (a high-priority
+ * task runs while it can), so a program that is correct under any fair scheduler (a task
+ * spinning until another moves) can starve under them. Replay its first part (its unfair
+ * prefix) and continue with seeded random choices, which are fair with probability 1: only if
+ * that does not finish within `maxSteps` either is the program livelocked. The result is the
+ * continuation's: ok, another failure (its choices replay it), or a step-limit again.
+ */
+async function continueFairly(program: Program, result: ScheduleResult, o: Resolved, config: RunConfig, index: number): Promise<ScheduleResult> {
+  const fair = RandomStrategy.seeded(`${o.seed}/fair`);
+  fair.beginRun(index);
+  const chooser = new ReplayChooser(result.choices.slice(0, fairFrom(o.maxSteps)), false, fair);
+  return runSchedule(program, chooser, { ...config, accesses: false, direct: result.direct });
+}
+
+/** The step-limit report of a schedule whose fair continuation did not finish either. */
+function livelock(trace: readonly TraceEvent[], steps: number, o: Resolved): RunEnd {
+  // The tasks that kept running over the last stretch of the schedule.
+  const tail = Math.max(1, steps - Math.min(1000, Math.floor(steps / 4)));
+  const spinning: string[] = [];
+  for (const e of trace) if (e.step >= tail && e.task !== '(clock)' && !spinning.includes(e.task)) spinning.push(e.task);
+  const names = spinning.map((n) => `'${n}'`).join(', ');
+  return {
+    kind: 'step-limit',
+    error: new Error(
+      `livelock: the run took more than maxSteps=${o.maxSteps} steps without finishing, and so did its fair continuation ` +
+        `(random choices from step ${fairFrom(o.maxSteps) + 1} on); ${spinning.length === 1 ? 'task' : 'tasks'} ${names} kept running ` +
+        `(spinning on a condition no other task makes true, or a loop that never blocks); raise maxSteps if the program really needs more`,
+    ),
+  };
 }
 
 /**

@@ -15,7 +15,10 @@ import type { Detect } from '../scheduler/loop.js';
  * await explore(program, { strategy: 'dfs', preemptionBound: 2 });
  * ```
  */
-export type StrategyName = 'random' | 'pct' | 'dfs' | 'portfolio';
+export type StrategyName = 'random' | 'pct' | 'pos' | 'surw' | 'dfs' | 'portfolio';
+
+/** Every strategy name, in the order the docs list them. */
+export const STRATEGIES: readonly StrategyName[] = ['random', 'pct', 'pos', 'surw', 'dfs', 'portfolio'];
 
 /**
  * What the explorer treats as a failure.
@@ -45,7 +48,7 @@ export interface DetectOptions {
  * ```
  */
 export interface ExploreOptions {
-  /** The search strategy. @defaultValue 'portfolio' (alternates random and PCT schedules) */
+  /** The search strategy. @defaultValue 'portfolio' (rotates random, SURW, POS, PCT and dfs schedules) */
   strategy?: StrategyName;
   /** Maximum number of schedules. @defaultValue 1000 */
   runs?: number;
@@ -64,7 +67,11 @@ export interface ExploreOptions {
    * @defaultValue false
    */
   dpor?: boolean;
-  /** Steps per schedule before it is reported as a 'step-limit' failure (livelock). @defaultValue 10000 */
+  /**
+   * Steps per schedule. A schedule that reaches it is continued fairly from its first half
+   * (random choices); only if that does not finish either is it reported as a 'step-limit'
+   * failure (a livelock, naming the tasks that kept running). @defaultValue 10000
+   */
   maxSteps?: number;
   /** Shrink a failing schedule before reporting it. @defaultValue true */
   minimize?: boolean;
@@ -173,8 +180,8 @@ export function resolveOptions(options: ExploreOptions | undefined, programArg: 
     if (!KNOWN.has(key)) throw new TypeError(`Unknown option \`${key}\`: the options are ${[...KNOWN].join(', ')}`);
   }
   const strategy = o.strategy ?? 'portfolio';
-  if (!['random', 'pct', 'dfs', 'portfolio'].includes(strategy)) {
-    throw new RangeError(`Expected \`strategy\` to be one of 'random', 'pct', 'dfs', 'portfolio', got ${show(strategy)}`);
+  if (!STRATEGIES.includes(strategy)) {
+    throw new RangeError(`Expected \`strategy\` to be one of ${STRATEGIES.map((n) => `'${n}'`).join(', ')}, got ${show(strategy)}`);
   }
   const envRuns = envInteger('INTERLEAVE_RUNS', 1);
   const envTime = envInteger('INTERLEAVE_TIME_LIMIT', 1);

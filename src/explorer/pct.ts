@@ -8,17 +8,25 @@
  * every initial priority. A bug of depth d is found with probability at least
  * 1 / (n · k^(d-1)) per schedule (n tasks, k steps).
  *
+ * Livelock-aware: strict priorities starve a task that spins waiting for another (`while
+ * (!cas()) await yieldNow()`): the spinner keeps the highest priority and the run hits
+ * `maxSteps`. A task seen spinning (steps.ts: a read-only yield repeated) drops to the lowest
+ * priority, like at a change point, so the task it waits for runs.
+ *
  * Departures: the schedule length k is learned from the longest schedule seen so far (the
  * paper assumes it known); priorities are assigned lazily because tasks are spawned during the
- * run. O(candidates) per decision.
+ * run; the spin demotion above. O(candidates) per decision, plus the step's accesses for the
+ * spin check.
  *
  * Schedule `i` draws from its own stream (`runPrng(key, i)`); with the depth and the length
  * estimate it started with, that names it in a replay token (`params` = `depth/length`).
  */
+import { StepWatch, highest } from './steps.js';
 import { runPrng, seedKey, type RunRecipe, type Strategy } from './strategy.js';
 
 export class PctStrategy implements Strategy {
   readonly name = 'pct';
+  readonly needsAccesses = true;
   readonly #key: string;
   readonly #depth: number;
   #random: () => number = () => 0;
@@ -29,7 +37,8 @@ export class PctStrategy implements Strategy {
   #priority = new Map<number, number>();
   #changeAt: number[] = [];
   #lowered = 0;
-  #last = -1;
+  #last: number | undefined = undefined;
+  readonly #watch = new StepWatch();
 
   /**
    * @param key `seedKey(seed)`
@@ -58,31 +67,26 @@ export class PctStrategy implements Strategy {
     this.#random = runPrng(this.#key, index);
     this.#priority = new Map();
     this.#lowered = 0;
-    this.#last = -1;
+    this.#last = undefined;
+    this.#watch.reset();
     this.#changeAt = [];
     for (let i = 1; i < this.#depth; i++) this.#changeAt.push(1 + Math.floor(this.#random() * this.#runMaxSteps));
     return true;
   }
 
+  yielded(taskId: number): void {
+    this.#watch.yielded(taskId);
+  }
+
   choose(candidates: readonly number[], step: number): number {
-    if (this.#changeAt.includes(step) && this.#last >= 0) {
-      // Drop the running task below every initial priority (those are >= 1).
-      this.#priority.set(this.#last, -(++this.#lowered));
+    const last = this.#last;
+    if (last !== undefined) {
+      // Drop the running task below every initial priority (those are >= 1) at a change point,
+      // or when it was seen spinning.
+      const spinning = this.#watch.ended(last, step);
+      if (spinning || (last >= 0 && this.#changeAt.includes(step))) this.#priority.set(last, -(++this.#lowered));
     }
-    let best = 0;
-    let bestPriority = -Infinity;
-    for (let i = 0; i < candidates.length; i++) {
-      const id = candidates[i]!;
-      let p = this.#priority.get(id);
-      if (p === undefined) {
-        p = 1 + this.#random();
-        this.#priority.set(id, p);
-      }
-      if (p > bestPriority) {
-        bestPriority = p;
-        best = i;
-      }
-    }
+    const best = highest(candidates, this.#priority, () => 1 + this.#random());
     this.#last = candidates[best]!;
     return best;
   }

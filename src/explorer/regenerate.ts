@@ -15,8 +15,10 @@ import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
 import type { Program } from './explore.js';
 import { DfsStrategy } from './dfs.js';
 import { PctStrategy } from './pct.js';
+import { PosStrategy } from './pos.js';
 import { RandomStrategy } from './random.js';
 import type { RunRecipe, Strategy } from './strategy.js';
+import { SurwStrategy } from './surw.js';
 import { hashOfChoices } from './token.js';
 
 /** Asyncio's own order: the head of the ready queue, always (what `run` does). */
@@ -37,6 +39,8 @@ const FACTORIES: Record<string, (key: string, params: string) => Strategy | unde
   random: (key, params) => (params === '' && key !== '' ? new RandomStrategy(key) : undefined),
   pct: (key, params) => (key === '' ? undefined : PctStrategy.fromParams(key, params)),
   dfs: (_key, params) => DfsStrategy.fromParams(params),
+  pos: (key, params) => (params === '' && key !== '' ? new PosStrategy(key) : undefined),
+  surw: (key, params) => (params === '' && key !== '' ? new SurwStrategy(key) : undefined),
 };
 
 /** The strategy a recipe names, rebuilt; undefined when no factory knows it. */

@@ -21,7 +21,6 @@
  * may be long.
  */
 import { createHash } from 'node:crypto';
-import seedrandom from 'seedrandom';
 import type { AccessLog, Chooser } from '../scheduler/loop.js';
 
 export { CLOCK, type Chooser } from '../scheduler/loop.js';
@@ -89,8 +88,10 @@ export function seedKey(seed: string): string {
 }
 
 /**
- * The random stream of run `index` of a strategy keyed by `key` (seedrandom's `alea`): floats
- * in [0, 1). Independent of every other run's stream.
+ * The random stream of run `index` of a strategy keyed by `key`: floats in [0, 1), independent
+ * of every other run's stream. sfc32 (Doty-Humphrey's small fast counting generator, 128-bit
+ * state) seeded from the key's two 32-bit halves and the index: a run begins in well under a
+ * microsecond, which matters when a search runs a million short schedules.
  *
  * @example
  * ```ts
@@ -99,5 +100,20 @@ export function seedKey(seed: string): string {
  * ```
  */
 export function runPrng(key: string, index: number): () => number {
-  return seedrandom.alea(`${key}/${index}`);
+  let a = parseInt(key.slice(0, 8) || '0', 16) | 0;
+  let b = parseInt(key.slice(8, 16) || '0', 16) | 0;
+  let c = index | 0;
+  let d = Math.floor(index / 2 ** 32) ^ 0x9e3779b9;
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  // The first outputs still show the seed's structure: mix it away.
+  for (let i = 0; i < 15; i++) next();
+  return next;
 }

@@ -254,6 +254,7 @@ export class VirtualLoop implements Scheduler {
     if (this.#ended !== undefined) return NEVER;
     // Reaching an await reads the task's own cancel state (a cancel elsewhere conflicts).
     if (this.#acc !== undefined) this.#acc.push(this.steps, task, READ);
+    if (op === 'yield' || op === 'sleep') this.#chooser.yielded?.(task.id);
     const wait = Wait.open(task, op, target, undefined, true);
     this.#pushReady(wait);
     this.#signal(task);

@@ -29,6 +29,11 @@ export interface Chooser {
    * runs is part of this choice.
    */
   choose(candidates: readonly number[], step: number, pendingIo?: boolean): number;
+  /**
+   * The running task's step is ending in an explicit yield (`yieldNow`, `sleep(0)`): a hint
+   * that it may be spinning, so priority strategies can let others run (livelock-aware).
+   */
+  yielded?(taskId: number): void;
 }
 
 /**

@@ -16,8 +16,8 @@ export interface CliResult {
 }
 
 /** Starts the binary in the repository root; `done` resolves when it exits. */
-export function startCli(args: readonly string[]): { child: ChildProcess; done: Promise<CliResult>; stdout(): string } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; stdout(): string } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -26,8 +26,8 @@ export function startCli(args: readonly string[]): { child: ChildProcess; done: 
   return { child, done, stdout: () => stdout };
 }
 
-export function cli(args: readonly string[]): Promise<CliResult> {
-  return startCli(args).done;
+export function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, env).done;
 }
 
 export function tempDir(): string {

@@ -88,7 +88,8 @@ describe('the HTML report in Chromium', () => {
     expect(await page.locator('code[id^="rep"]').first().textContent()).toBe(`npx interleaved replay test/fixtures/report.scenario.ts#bankTransferBuggy ${token}`);
     const button = page.locator('button[data-copy^="tok"]').first();
     await button.click();
-    expect(['copied', 'selected']).toContain(await button.textContent());
+    // The clipboard answers asynchronously: wait for the button to say so (bounded by the poll's timeout).
+    await expect.poll(() => button.textContent(), { timeout: 10_000, interval: 20 }).toMatch(/^(copied|selected)$/);
     const shot = process.env['UPDATE_SCREENSHOT'] === '1' ? join(ROOT, 'docs/fuzz-report.png') : join(tempDir(), 'fuzz-report.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(readFileSync(shot).length).toBeGreaterThan(10_000);

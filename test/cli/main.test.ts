@@ -76,6 +76,17 @@ describe('interleaved fuzz (the built binary)', () => {
     expect(r.stdout).toContain('ok: the schedule passed');
   });
 
+  it('takes INTERLEAVE_SEED as the default seed, and each worker still searches its own stream', async () => {
+    const dir = tempDir();
+    const json = join(dir, 'out.json');
+    const env = { INTERLEAVE_SEED: 'from-env', INTERLEAVE_RUNS: '7' };
+    const r = await cli(['fuzz', `${FIXTURES}/cli/common.scenario.cjs`, '--runs', '40', '--workers', '2', '--corpus', join(dir, 'c.json'), '--json', json], env);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as FuzzSummary;
+    expect(summary.seed).toBe('from-env');
+    expect(summary.scenarios[0]!.streams).toMatchObject([{ seed: 'from-env.0', runs: 20 }, { seed: 'from-env.1', runs: 20 }]);
+  });
+
   it('usage errors exit 2 with a message naming the problem', async () => {
     const cases: [string[], string][] = [
       [['fuzz'], 'needs at least one file'],
@@ -86,6 +97,7 @@ describe('interleaved fuzz (the built binary)', () => {
       [['fuzz', 'no/such/file.ts'], 'no such file or directory: no/such/file.ts'],
       [['fuzz', `${FIXTURES}/cli/none.mjs`], 'no exported scenario(...)'],
       [['fuzz', 'test/fixtures/**/*.nothing.ts'], 'matches no'],
+      [['fuzz', `${FIXTURES}/bad-options.mjs`, '--runs', '5'], 'a worker stopped: Unknown option `runz`'],
       [['replay', `${SCENARIOS}#notAScenario`, 'v1.AAAA'], 'is not a scenario or a program'],
       [['replay', `${SCENARIOS}#racy`, 'v1.garbled!'], 'Invalid replay token'],
       [['replay', SCENARIOS, 'v1.AAAA'], 'replay expects <file>#<export>'],

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { CancelledError, Event, Future, Queue, TimeoutError, sleep, spawn, timeout, withTaskGroup, yieldNow } from 'interleaved';
 
-/** Real timers and immediates alive in this process. */
+/**
+ * Real timers and immediates alive in this process. Compared as "no more than before": the
+ * runner's own may end meanwhile, while a leaked 10-minute sleep would still be counted.
+ */
 function liveTimers(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;
 }
@@ -35,7 +38,7 @@ describe('timeout outside a run', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(log).toEqual(['inner CancelledError', 'finally']);
-    expect(liveTimers()).toBe(before);
+    expect(liveTimers()).toBeLessThanOrEqual(before);
   });
 
   it('cancels work waiting on a Future, a Task, a yield and a primitive', async () => {
@@ -62,7 +65,7 @@ describe('timeout outside a run', () => {
       expect([name, error]).toEqual([name, expect.any(TimeoutError)]);
       expect([name, seen]).toEqual([name, ['CancelledError']]);
       await turn();
-      expect([name, liveTimers()]).toEqual([name, before]);
+      expect([name, liveTimers() <= before]).toEqual([name, true]);
     }
   });
 
@@ -81,7 +84,7 @@ describe('timeout outside a run', () => {
   it('still returns the result of work that finishes in time, leaving no timer', async () => {
     const before = liveTimers();
     expect(await timeout(60_000, async () => { await yieldNow(); return 'quick'; })).toBe('quick');
-    expect(liveTimers()).toBe(before);
+    expect(liveTimers()).toBeLessThanOrEqual(before);
   });
 });
 
@@ -106,7 +109,7 @@ describe('withTaskGroup outside a run', () => {
     }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('boom');
     expect(log).toEqual(['body CancelledError', 'body finally']);
-    expect(liveTimers()).toBe(before);
+    expect(liveTimers()).toBeLessThanOrEqual(before);
   });
 });
 
