@@ -14,6 +14,9 @@ import * as conditionIf from './condition-if.js';
 import * as lockOrder from './lock-order.js';
 import * as missedWakeup from './missed-wakeup.js';
 import * as poolLeak from './pool-leak.js';
+import * as crawlerLimit from './crawler-limit.js';
+import * as tokenRefreshMutex from './token-refresh-mutex.js';
+import * as transferAsyncLock from './transfer-async-lock.js';
 
 export const bankTransferFixed = scenario(bankTransfer.fixed);
 export const boundedQueueCancelFixed = scenario(boundedQueueCancel.fixed);
@@ -22,3 +25,6 @@ export const conditionIfFixed = scenario(conditionIf.fixed);
 export const lockOrderFixed = scenario(lockOrder.fixed);
 export const missedWakeupFixed = scenario(missedWakeup.fixed);
 export const poolLeakFixed = scenario(poolLeak.fixed);
+export const tokenRefreshMutexFixed = scenario(tokenRefreshMutex.fixed);
+export const crawlerLimitFixed = scenario(crawlerLimit.fixed);
+export const transferAsyncLockFixed = scenario(transferAsyncLock.fixed);
