@@ -25,10 +25,24 @@ import { writeJunit } from './reports/junit.js';
 import type { FailureRecord, FuzzSummary, ScenarioSummary } from './summary.js';
 import { startPool, type JobReport } from './workers.js';
 
-/** The version of interleaved, from its package.json. */
+/**
+ * The version of interleaved, from its package.json.
+ *
+ * @example
+ * ```ts
+ * console.log(`interleaved ${VERSION}`);
+ * ```
+ */
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Where output goes (tests pass their own). */
+/**
+ * Where output goes.
+ *
+ * @example
+ * ```ts
+ * const io: Io = { log: (line) => console.log(line), progress: process.stderr };
+ * ```
+ */
 export interface Io {
   log(line: string): void;
   progress: NodeJS.WriteStream;
