@@ -131,6 +131,7 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
   // Jobs of scenarios whose corpus failure reproduced are dropped: the known bug comes first.
   const jobs: Job[][] = plan.workers.map((list) => list.filter((j) => !reproduced.has(found[j.scenario]!.id))).filter((list) => list.length > 0);
   const started = Date.now();
+  const cpuStart = process.cpuUsage();
   const deadline = started + args.durationMs;
   const live = jobs.map((list) => list.map(() => ({ runs: 0, distinct: 0 })));
   let finishedRuns = 0;
@@ -204,6 +205,7 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
     finishedRuns += p.runs;
   }));
   const elapsedMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
   const scenarios = [...owned.values()].map((o) => o.summary);
   for (const s of scenarios) s.streams.sort((a, b) => a.stream - b.stream);
   const summary: FuzzSummary = {
@@ -214,6 +216,7 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
     shard: { index: args.shard.index + 1, count: args.shard.count },
     workers: jobs.length,
     elapsedMs,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     interrupted,
     schedules: finishedRuns,
     schedulesPerSecond: elapsedMs > 0 ? (finishedRuns * 1000) / elapsedMs : 0,
