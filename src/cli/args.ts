@@ -20,13 +20,28 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The usage text printed with every usage error and by `--help`.
+ *
+ * @example
+ * ```ts
+ * console.error(`interleaved: ${error.message}\n${USAGE}`);
+ * ```
+ */
 export const USAGE = `usage:
   interleaved fuzz <files|dirs|globs...> [--duration 60s] [--runs N] [--workers N] [--shard i/n]
                    [--strategy random|pct|pos|surw|dfs|portfolio] [--seed S]
                    [--corpus .interleaved/failures.json] [--json out.json] [--junit out.xml] [--html out.html]
   interleaved replay <file>#<export> <token>`;
 
-/** `fuzz`'s settings, resolved. */
+/**
+ * `fuzz`'s settings, resolved.
+ *
+ * @example
+ * ```ts
+ * const args: FuzzArgs = parseFuzz(['examples', '--workers', '2']);
+ * ```
+ */
 export interface FuzzArgs {
   inputs: string[];
   /** Real-time budget in ms; Infinity when only `--runs` bounds the search. */
@@ -44,7 +59,14 @@ export interface FuzzArgs {
   html: string | undefined;
 }
 
-/** `replay`'s settings. */
+/**
+ * `replay`'s settings.
+ *
+ * @example
+ * ```ts
+ * const { file, exportName, token }: ReplayArgs = parseReplay(['a.ts#x', 'v2.AAAB']);
+ * ```
+ */
 export interface ReplayArgs {
   file: string;
   exportName: string;
@@ -54,7 +76,15 @@ export interface ReplayArgs {
 const STRATEGIES: readonly StrategyName[] = ['random', 'pct', 'pos', 'surw', 'dfs', 'portfolio'];
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `90s`, `5m`, `500ms`, `1h`, or a bare number of seconds. */
+/**
+ * A duration in ms from `90s`, `5m`, `500ms`, `1h`, or a bare number of seconds.
+ *
+ * @example
+ * ```ts
+ * parseDuration('5m'); // 300000
+ * ```
+ * @throws UsageError for anything else.
+ */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
   if (m === null) throw new UsageError(`--duration expects a number with a unit like 90s, 5m or 500ms, got "${text}"`);
@@ -69,7 +99,15 @@ function positive(flag: string, text: string): number {
   return n;
 }
 
-/** `i/n` with 1 <= i <= n, as GitHub Actions matrices count. */
+/**
+ * `i/n` with 1 <= i <= n, as GitHub Actions matrices count; returns a 0-based index.
+ *
+ * @example
+ * ```ts
+ * parseShard('2/4'); // { index: 1, count: 4 }
+ * ```
+ * @throws UsageError for anything else.
+ */
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const i = Number(m?.[1]);

@@ -25,10 +25,24 @@ import { writeJunit } from './reports/junit.js';
 import type { FailureRecord, FuzzSummary, ScenarioSummary } from './summary.js';
 import { startPool, type JobReport } from './workers.js';
 
-/** The version of interleaved, from its package.json. */
+/**
+ * The version of interleaved, from its package.json.
+ *
+ * @example
+ * ```ts
+ * console.log(`interleaved ${VERSION}`);
+ * ```
+ */
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Where output goes (tests pass their own). */
+/**
+ * Where output goes.
+ *
+ * @example
+ * ```ts
+ * const io: Io = { log: (line) => console.log(line), progress: process.stderr };
+ * ```
+ */
 export interface Io {
   log(line: string): void;
   progress: NodeJS.WriteStream;
@@ -117,6 +131,7 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
   // Jobs of scenarios whose corpus failure reproduced are dropped: the known bug comes first.
   const jobs: Job[][] = plan.workers.map((list) => list.filter((j) => !reproduced.has(found[j.scenario]!.id))).filter((list) => list.length > 0);
   const started = Date.now();
+  const cpuStart = process.cpuUsage();
   const deadline = started + args.durationMs;
   const live = jobs.map((list) => list.map(() => ({ runs: 0, distinct: 0 })));
   let finishedRuns = 0;
@@ -190,6 +205,7 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
     finishedRuns += p.runs;
   }));
   const elapsedMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
   const scenarios = [...owned.values()].map((o) => o.summary);
   for (const s of scenarios) s.streams.sort((a, b) => a.stream - b.stream);
   const summary: FuzzSummary = {
@@ -200,6 +216,7 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
     shard: { index: args.shard.index + 1, count: args.shard.count },
     workers: jobs.length,
     elapsedMs,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     interrupted,
     schedules: finishedRuns,
     schedulesPerSecond: elapsedMs > 0 ? (finishedRuns * 1000) / elapsedMs : 0,

@@ -24,7 +24,14 @@ const TYPESCRIPT = new Set(['.ts', '.mts']);
 /** Directory walks stop here: a bound on a mistaken `fuzz /`. */
 const MAX_WALK = 100_000;
 
-/** A scenario found among a file's exports. */
+/**
+ * A scenario found among a file's exports.
+ *
+ * @example
+ * ```ts
+ * const [first]: Found[] = await loadScenarios(['/repo/test/bank.scenario.ts']);
+ * ```
+ */
 export interface Found {
   /** `<file>#<export>`. */
   id: string;
@@ -90,7 +97,14 @@ export function expandInputs(inputs: readonly string[], cwd = process.cwd()): st
 
 let registered = false;
 
-/** Registers tsx's ESM hooks in this thread when some file needs them. */
+/**
+ * Registers tsx's ESM hooks in this thread when some file needs them.
+ *
+ * @example
+ * ```ts
+ * await prepareLoader(['/repo/test/bank.scenario.ts']);
+ * ```
+ */
 export async function prepareLoader(files: readonly string[]): Promise<void> {
   if (registered || !files.some((f) => TYPESCRIPT.has(extname(f)))) return;
   const { register } = await import('tsx/esm/api');
@@ -98,7 +112,14 @@ export async function prepareLoader(files: readonly string[]): Promise<void> {
   registered = true;
 }
 
-/** `<file>#<export>` with the file relative to `cwd` (absolute when outside it). */
+/**
+ * `<file>#<export>` with the file relative to `cwd` (absolute when outside it).
+ *
+ * @example
+ * ```ts
+ * scenarioId('/repo/test/bank.scenario.ts', 'transfers', '/repo'); // 'test/bank.scenario.ts#transfers'
+ * ```
+ */
 export function scenarioId(file: string, exportName: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);
   const shown = rel.startsWith('..') || isAbsolute(rel) ? file : rel;
@@ -108,6 +129,10 @@ export function scenarioId(file: string, exportName: string, cwd = process.cwd()
 /**
  * Imports a file and returns its exports (a CommonJS file's `module.exports` properties too).
  *
+ * @example
+ * ```ts
+ * const exports = await importFile('/repo/test/bank.scenario.ts');
+ * ```
  * @throws UsageError when the import fails, with the file and the error.
  */
 export async function importFile(file: string): Promise<Record<string, unknown>> {

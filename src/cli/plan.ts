@@ -15,7 +15,14 @@
  * by worker 0 of the shard that owns it.
  */
 
-/** One (scenario, seed stream) pair given to a worker. */
+/**
+ * One (scenario, seed stream) pair given to a worker.
+ *
+ * @example
+ * ```ts
+ * const job: Job = { scenario: 0, stream: 1, seed: 'ci.1', runs: undefined };
+ * ```
+ */
 export interface Job {
   /** Index into the scenarios list. */
   scenario: number;
@@ -25,6 +32,14 @@ export interface Job {
   runs: number | undefined;
 }
 
+/**
+ * What a plan is made from.
+ *
+ * @example
+ * ```ts
+ * const input: PlanInput = { scenarios: 3, workers: 2, shard: { index: 0, count: 1 }, seed: 'ci', runs: undefined, dfs: () => false };
+ * ```
+ */
 export interface PlanInput {
   scenarios: number;
   workers: number;
@@ -36,6 +51,14 @@ export interface PlanInput {
   dfs: (scenario: number) => boolean;
 }
 
+/**
+ * This shard's work.
+ *
+ * @example
+ * ```ts
+ * const plan: Plan = planShard(input);
+ * ```
+ */
 export interface Plan {
   /** Scenario indexes this shard explores, ascending. */
   scenarios: number[];
@@ -43,7 +66,14 @@ export interface Plan {
   workers: Job[][];
 }
 
-/** The seed of stream `j`. */
+/**
+ * The seed of stream `j`.
+ *
+ * @example
+ * ```ts
+ * streamSeed('ci', 2); // 'ci.2'
+ * ```
+ */
 export function streamSeed(seed: string, stream: number): string {
   return `${seed}.${stream}`;
 }

@@ -4,6 +4,14 @@
  * schedules, failures and the time (or the schedules) left.
  */
 
+/**
+ * The numbers a progress line shows.
+ *
+ * @example
+ * ```ts
+ * const s: ProgressState = { schedules: 10, distinct: 9, failures: 0, elapsedMs: 5, leftMs: 1000, runsBudget: undefined };
+ * ```
+ */
 export interface ProgressState {
   schedules: number;
   distinct: number;

@@ -95,6 +95,8 @@ export interface FuzzSummary {
   workers: number;
   /** Wall-clock ms of the search phase. */
   elapsedMs: number;
+  /** CPU ms the process used in the search phase, over all its threads. */
+  cpuMs: number;
   /** True when the run was stopped by a signal before its budget ended. */
   interrupted: boolean;
   schedules: number;

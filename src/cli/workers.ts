@@ -8,14 +8,28 @@ import { Worker } from 'node:worker_threads';
 import type { StrategyName } from '../explorer/options.js';
 import type { FailureKind, TraceEvent } from '../scheduler/types.js';
 
-/** A job as a worker receives it. */
+/**
+ * A job as a worker receives it.
+ *
+ * @example
+ * ```ts
+ * const job: WorkerJob = { id: 'test/bank.scenario.ts#transfers', seed: 'ci.0', runs: 1000 };
+ * ```
+ */
 export interface WorkerJob {
   id: string;
   seed: string;
   runs: number | undefined;
 }
 
-/** `workerData` of a worker. */
+/**
+ * `workerData` of a worker.
+ *
+ * @example
+ * ```ts
+ * const input: WorkerInput = { cwd, files, jobs, deadline: Date.now() + 60_000, strategy: undefined };
+ * ```
+ */
 export interface WorkerInput {
   cwd: string;
   files: string[];
@@ -25,7 +39,14 @@ export interface WorkerInput {
   strategy: StrategyName | undefined;
 }
 
-/** A job's report, as cloned across threads (the thrown error itself stays behind). */
+/**
+ * A job's report, as cloned across threads (the thrown error itself stays behind).
+ *
+ * @example
+ * ```ts
+ * const rate = (r: JobReport): number => (r.runs * 1000) / r.elapsedMs;
+ * ```
+ */
 export interface JobReport {
   runs: number;
   distinct: number;
@@ -35,7 +56,14 @@ export interface JobReport {
   failure?: { kind: FailureKind; message: string; token: string; steps: number; preemptions: number; minimized: boolean; trace: TraceEvent[] };
 }
 
-/** Messages from a worker to the main thread. */
+/**
+ * Messages from a worker to the main thread.
+ *
+ * @example
+ * ```ts
+ * parentPort!.postMessage({ type: 'progress', job: 0, runs: 500, distinct: 480 } satisfies JobMessage);
+ * ```
+ */
 export type JobMessage =
   | { type: 'progress'; job: number; runs: number; distinct: number }
   | { type: 'result'; job: number; report: JobReport }
@@ -53,6 +81,14 @@ function workerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * What the pool reports to its owner.
+ *
+ * @example
+ * ```ts
+ * const events: PoolEvents = { progress: () => {}, result: (w, k, r) => console.log(r.runs) };
+ * ```
+ */
 export interface PoolEvents {
   progress(worker: number, job: number, runs: number, distinct: number): void;
   result(worker: number, job: number, report: JobReport): void;

@@ -10,7 +10,14 @@ import { readFileSync } from 'node:fs';
 import { show } from '../scheduler/errors.js';
 import type { FailureKind } from '../scheduler/types.js';
 
-/** The corpus file format version this library reads and writes. */
+/**
+ * The corpus file format version this library reads and writes.
+ *
+ * @example
+ * ```ts
+ * writeFileSync(path, JSON.stringify({ version: CORPUS_VERSION, entries: [] }));
+ * ```
+ */
 export const CORPUS_VERSION = 1;
 
 /**
@@ -99,6 +106,12 @@ export function readCorpus(path: string): CorpusEntry[] {
 /**
  * The tokens of a corpus that belong to a test: entries whose scenario is `name` or ends with
  * `#name`; every entry when `name` is undefined.
+ *
+ * @example
+ * ```ts
+ * corpusTokens('.interleaved/failures.json', 'transfers'); // tokens of '…#transfers'
+ * ```
+ * @throws CorpusError when the file is not a corpus.
  */
 export function corpusTokens(path: string, name: string | undefined): string[] {
   const mine = (e: CorpusEntry): boolean => name === undefined || e.scenario === name || e.scenario.endsWith(`#${name}`);

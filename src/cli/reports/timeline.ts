@@ -20,7 +20,14 @@ const TOP = 34;
 const MAX_TEXT = 9;
 const MAX_NAME = 24;
 
-/** What the failure report says about the end of the run. */
+/**
+ * What the failure report says about the end of the run.
+ *
+ * @example
+ * ```ts
+ * const end: EndState = endState(failure.message);
+ * ```
+ */
 export interface EndState {
   /** Tasks still blocked when the run ended. */
   blocked: string[];
