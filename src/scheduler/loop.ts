@@ -495,11 +495,7 @@ export class VirtualLoop implements Scheduler {
       // Candidates: the ids of the ready queue as they stand (the common case: no task has two
       // ready wake-ups and no call is pending), else a deduplicated list with every pending call
       // and, when no task is ready, the clock.
-      // A timer already due (setImmediate, a zero delay) may fire before the ready tasks run:
-      // firing it does not move the clock.
-      const next = timers.peek();
-      const due = next !== undefined && next.deadline <= this.time;
-      const fast = this.#dupes === 0 && io.length === 0 && !due;
+      const fast = this.#dupes === 0 && io.length === 0;
       let cand: number[];
       if (fast) {
         cand = this.#readyIds;
@@ -510,7 +506,10 @@ export class VirtualLoop implements Scheduler {
           if (!cand.includes(id)) cand.push(id);
         }
         for (let i = 0; i < io.length; i++) cand.push(io[i]!.call);
-        if (next !== undefined && (ready.length === 0 || due)) cand.push(CLOCK);
+        // Timers never fire while a task is ready (as in Node, where timer and immediate
+        // callbacks wait for the microtask-level work in flight); a pending call may complete
+        // before or after them.
+        if (ready.length === 0 && timers.peek() !== undefined) cand.push(CLOCK);
       }
       const index = this.#chooser.choose(cand, this.steps + 1, io.length > 0);
       const id = cand[index];
