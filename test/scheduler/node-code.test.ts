@@ -272,6 +272,31 @@ describe('nothing outside a run disturbs it', () => {
     expect(report.failure?.message).toMatch(/FSReq/);
   });
 
+  it("a concurrent check's real I/O never counts against another check", async () => {
+    // B awaits a promise made outside interleaved (context mode, where stalls look at real
+    // resources) while A's runs keep starting real reads that stay in flight between runs.
+    const handoff = async (): Promise<void> => {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      const waiter = spawn(async () => {
+        await gate;
+      });
+      await spawn(async () => release());
+      await waiter;
+    };
+    const [a, b] = await Promise.all([
+      check(async () => {
+        await spawn(async () => {
+          await readFile(new URL(import.meta.url));
+        }, { name: 'reader' });
+      }, { runs: 50, seed: 1 }),
+      check(handoff, { runs: 300, seed: 2 }),
+    ]);
+    expect(a.failure?.kind).toBe('uncontrolled');
+    expect(b.failure?.message).toBeUndefined();
+    expect(b.runs).toBe(300);
+  });
+
   it('a synchronous read is no I/O to schedule: the run stays controlled', async () => {
     const report = await check(async () => {
       await spawn(async () => {
