@@ -20,7 +20,7 @@ import { PortfolioStrategy } from './portfolio.js';
 import { PosStrategy } from './pos.js';
 import { RandomStrategy } from './random.js';
 import { FIFO, rebuild, regenerate } from './regenerate.js';
-import { ReplayChooser, choicesOf } from './replay.js';
+import { HEAD, ReplayChooser, choicesOf, type Departures } from './replay.js';
 import { buildMessage, errorText } from './report.js';
 import { shrink } from './shrink.js';
 import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
@@ -177,9 +177,14 @@ export function runSeed(seed: string, index: number): number {
  * The token of a run: its departures from the default when they make a short token, else how
  * to regenerate it, else the departures however long (a replay of a long explicit token).
  */
-export function tokenOf(result: ScheduleResult, deviations: readonly number[] | undefined, recipe: RunRecipe | undefined): string {
+export function tokenOf(result: ScheduleResult, departures: Departures | undefined, recipe: RunRecipe | undefined): string {
   const flags = (result.direct ? 0 : FLAG_CONTEXT) | (result.fakeTimers ? FLAG_FAKE_TIMERS : 0);
-  const sparse = deviations === undefined ? undefined : encodeSparse(flags, deviations, result.randomSeed);
+  let sparse: string | undefined;
+  if (departures !== undefined) {
+    const last = encodeSparse(flags, departures.last, result.randomSeed, 'last');
+    const head = encodeSparse(flags, departures.head, result.randomSeed, 'head');
+    sparse = head.length < last.length ? head : last;
+  }
   if (sparse !== undefined && (sparse.length <= MAX_TOKEN_LENGTH || recipe === undefined)) return sparse;
   if (recipe === undefined) throw new Error('interleaved internal error: a run has neither its departures nor a recipe for its token');
   return encodeRecipe(flags, recipe, hashOfChoices(result.choices), result.randomSeed);
@@ -188,11 +193,11 @@ export function tokenOf(result: ScheduleResult, deviations: readonly number[] | 
 /** A run and what its token is made of. */
 interface Made {
   result: ScheduleResult;
-  deviations?: number[] | undefined;
+  departures?: Departures | undefined;
   recipe?: RunRecipe | undefined;
 }
 
-const tokenOfMade = (made: Made): string => tokenOf(made.result, made.deviations, made.recipe);
+const tokenOfMade = (made: Made): string => tokenOf(made.result, made.departures, made.recipe);
 
 /** Options as a token demands them: a schedule recorded with fake timers replays with them. */
 function withFlags(o: Resolved, flags: number): Resolved {
@@ -222,7 +227,10 @@ function failureOf(
   };
 }
 
-/** Replays `choices` (strictly: divergence is nondeterminism); records where it departed from the default. */
+/**
+ * Replays `choices` (strictly: divergence is nondeterminism), then `then` (default: no
+ * preemption); records where it departed from each default.
+ */
 async function replayChoices(
   program: Program,
   choices: number[],
@@ -231,14 +239,15 @@ async function replayChoices(
   direct: boolean,
   strict: boolean,
   trace = true,
-): Promise<Made & { deviations: number[] }> {
-  const chooser = new ReplayChooser(choices, strict);
+  then?: Chooser,
+): Promise<Made> {
+  const chooser = new ReplayChooser(choices, strict, then);
   const result = await runSchedule(program, chooser, configOf(o, direct, trace, randomSeed));
   if (strict && chooser.divergence !== undefined) {
     const then = result.end.kind === 'ok' ? '' : `\n(the diverged run then failed: ${errorText(result.end.error)})`;
     result.end = { kind: 'nondeterministic', error: new Error(chooser.divergence + then) };
   }
-  return { result, deviations: trace ? chooser.deviations() : [] };
+  return trace ? { result, departures: chooser.departures() } : { result };
 }
 
 /** Runs the schedule of a decoded token, traced. */
@@ -246,7 +255,10 @@ async function replaySchedule(program: Program, schedule: Schedule, options: Res
   const o = withFlags(options, schedule.flags);
   const direct = (schedule.flags & FLAG_CONTEXT) === 0;
   if (schedule.form === 'choices') return replayChoices(program, schedule.choices, schedule.randomSeed, o, direct, true);
-  if (schedule.form === 'sparse') return replayChoices(program, choicesOf(schedule.deviations), schedule.randomSeed, o, direct, true);
+  if (schedule.form === 'sparse') {
+    const then = schedule.fallback === 'head' ? HEAD : undefined;
+    return replayChoices(program, choicesOf(schedule.deviations, schedule.fallback), schedule.randomSeed, o, direct, true, true, then);
+  }
   const { recipe, hash } = schedule;
   const strategy = rebuild(recipe);
   if (strategy === undefined) {
@@ -542,7 +554,7 @@ export function runResultOf(result: ScheduleResult, o: Resolved, token: string):
 export async function runRecorded(program: Program, chooser: Chooser, o: Resolved, recipe?: RunRecipe): Promise<RunResult> {
   const recorder = new ReplayChooser([], false, chooser);
   const result = await runSchedule(program, recorder, configOf(o, true, true, 0));
-  return runResultOf(result, o, tokenOf(result, recorder.deviations(), recipe));
+  return runResultOf(result, o, tokenOf(result, recorder.departures(), recipe));
 }
 
 /**

@@ -10,8 +10,11 @@
  * the previously chosen task if it is runnable (no preemption), else the head of the ready
  * queue (asyncio's order).
  *
- * The chooser also records where the run departed from that default (`deviations`): the sparse
- * form of the schedule that a replay token stores (token.ts).
+ * The chooser also records where the run departed from that default, and where it departed
+ * from the head of the ready queue (`departures`): the sparse forms of the schedule that a
+ * replay token stores (token.ts). A schedule made by preempting rarely (dfs, the shrinker)
+ * departs little from the first; one made by picks then asyncio's order (fast-check, `run`)
+ * departs little from the second.
  */
 import { isCall } from '../scheduler/types.js';
 import { CLOCK, type Chooser } from './strategy.js';
@@ -21,6 +24,19 @@ import { CLOCK, type Chooser } from './strategy.js';
  * it never collides with a choice value (task ids, the clock, controlled calls).
  */
 export const PREFER_LAST = -Infinity;
+/** A choice meaning "the head of the ready queue" (asyncio's order). Not an integer either. */
+export const PREFER_HEAD = Infinity;
+
+/** Asyncio's own order: always the head of the ready queue. */
+export const HEAD: Chooser = { choose: () => 0 };
+
+/** Departures of a run from each default: `[step, choice, …]`, steps increasing. */
+export interface Departures {
+  /** From "keep the last task if it can run, else the head". */
+  last: number[];
+  /** From "the head of the ready queue". */
+  head: number[];
+}
 
 /** The default decision: the task chosen last if it is runnable, else the head of the queue. */
 function defaultIndex(candidates: readonly number[], last: number): number {
@@ -28,10 +44,13 @@ function defaultIndex(candidates: readonly number[], last: number): number {
   return i >= 0 ? i : 0;
 }
 
-/** Expands departures from the default (`[step, choice, …]`) into choices for a replay. */
-export function choicesOf(deviations: readonly number[]): number[] {
+/**
+ * Expands departures from a default (`[step, choice, …]`) into choices for a replay; past them,
+ * the replay continues with the same default (`HEAD` as its `then` for the head).
+ */
+export function choicesOf(deviations: readonly number[], fallback: 'last' | 'head' = 'last'): number[] {
   const last = deviations.length === 0 ? 0 : deviations[deviations.length - 2]!;
-  const choices = new Array<number>(last).fill(PREFER_LAST);
+  const choices = new Array<number>(last).fill(fallback === 'last' ? PREFER_LAST : PREFER_HEAD);
   for (let i = 0; i < deviations.length; i += 2) choices[deviations[i]! - 1] = deviations[i + 1]!;
   return choices;
 }
@@ -42,8 +61,9 @@ export class ReplayChooser implements Chooser {
   readonly #then: Chooser | undefined;
   /** The choice made at each step (index step - 1), for the default of the next one. */
   readonly #made: number[] = [];
-  /** Steps (index step - 1) where the choice was not the default. */
+  /** Steps (index step - 1) where the choice was not the default, or not the head. */
   readonly #departed: boolean[] = [];
+  readonly #notHead: boolean[] = [];
   /** First divergence, in words (strict mode). */
   divergence: string | undefined;
 
@@ -65,7 +85,7 @@ export class ReplayChooser implements Chooser {
     let index: number;
     if (i < this.#choices.length) {
       const want = this.#choices[i]!;
-      index = want === PREFER_LAST ? preferred : candidates.indexOf(want);
+      index = want === PREFER_LAST ? preferred : want === PREFER_HEAD ? 0 : candidates.indexOf(want);
       if (index < 0) {
         if (this.#strict && this.divergence === undefined) {
           const name = (id: number): string => (id === CLOCK ? 'the clock' : isCall(id) ? `call #${-1 - id}` : `task #${id}`);
@@ -83,13 +103,17 @@ export class ReplayChooser implements Chooser {
     }
     this.#made[i] = candidates[index]!;
     this.#departed[i] = index !== preferred;
+    this.#notHead[i] = index !== 0;
     return index;
   }
 
-  /** Where the run departed from the default: `[step, choice, …]`, steps increasing. */
-  deviations(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.#departed.length; i++) if (this.#departed[i] === true) out.push(i + 1, this.#made[i]!);
-    return out;
+  /** Where the run departed from each default. */
+  departures(): Departures {
+    const pick = (flags: boolean[]): number[] => {
+      const out: number[] = [];
+      for (let i = 0; i < flags.length; i++) if (flags[i] === true) out.push(i + 1, this.#made[i]!);
+      return out;
+    };
+    return { last: pick(this.#departed), head: pick(this.#notHead) };
   }
 }

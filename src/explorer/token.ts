@@ -6,7 +6,8 @@
  * 2-byte checksum` (the seed of the run's `Math.random` and friends, present when flag 4 is
  * set), where the body is one of:
  * - `SPARSE` / `SPARSE_DEFLATED`: the decisions where the schedule departed from the default
- *   (keep the task that ran last if it can run, else the head of the ready queue), as
+ *   (keep the task that ran last if it can run, else the head of the ready queue; or, in the
+ *   `SPARSE_HEAD` forms, always the head: asyncio's order), as
  *   `varint count · (varint gap, zigzag choice)*`, raw or through deflate. A shrunk schedule and a
  *   dfs schedule depart from the default at a few decisions only, so they stay short however
  *   many steps they take. Every choice value is an integer: task ids >= 0, `-1` for the clock,
@@ -39,6 +40,8 @@ export const FLAG_RANDOM_SEED = 4;
 const SPARSE = 0;
 const SPARSE_DEFLATED = 1;
 const RECIPE = 2;
+const SPARSE_HEAD = 4;
+const SPARSE_HEAD_DEFLATED = 5;
 /** Most decisions a token may describe (a bound on what decoding allocates). */
 const MAX_DECISIONS = 50_000_000;
 
@@ -46,8 +49,8 @@ const MAX_DECISIONS = 50_000_000;
 export type Schedule =
   /** Every choice, one per decision (`v1.` tokens). */
   | { flags: number; randomSeed: number; form: 'choices'; choices: number[] }
-  /** Departures from the default: `[step, choice, step, choice, …]`, steps increasing. */
-  | { flags: number; randomSeed: number; form: 'sparse'; deviations: number[] }
+  /** Departures from a default: `[step, choice, step, choice, …]`, steps increasing. */
+  | { flags: number; randomSeed: number; form: 'sparse'; fallback: 'last' | 'head'; deviations: number[] }
   /** A run to regenerate; `hash` is {@link hashOfChoices} of its choices. */
   | { flags: number; randomSeed: number; form: 'recipe'; recipe: RunRecipe; hash: number };
 
@@ -113,7 +116,7 @@ function finish(out: number[]): string {
  * Encodes the departures of a schedule from the default (`[step, choice, …]`), raw or
  * deflated, whichever is shorter.
  */
-export function encodeSparse(flags: number, deviations: readonly number[], randomSeed = 0): string {
+export function encodeSparse(flags: number, deviations: readonly number[], randomSeed = 0, fallback: 'last' | 'head' = 'last'): string {
   const body: number[] = [];
   pushVarint(body, deviations.length / 2);
   for (let i = 0, last = 0; i < deviations.length; i += 2) {
@@ -124,7 +127,7 @@ export function encodeSparse(flags: number, deviations: readonly number[], rando
   }
   const packed = deflateRawSync(Buffer.from(body), { level: 9 });
   const deflated = packed.length < body.length;
-  const out = [deflated ? SPARSE_DEFLATED : SPARSE];
+  const out = [(fallback === 'last' ? SPARSE : SPARSE_HEAD) + (deflated ? 1 : 0)];
   pushHeader(out, flags, randomSeed);
   for (const b of deflated ? packed : body) out.push(b);
   return finish(out);
@@ -221,9 +224,9 @@ export function decodeToken(token: unknown): Schedule {
     r.done();
     return { flags, randomSeed, form: 'recipe', recipe: { strategy, key, index, params, history }, hash };
   }
-  if (form !== SPARSE && form !== SPARSE_DEFLATED) throw new TokenError(token, `its form ${form} is unknown`);
+  if (form !== SPARSE && form !== SPARSE_DEFLATED && form !== SPARSE_HEAD && form !== SPARSE_HEAD_DEFLATED) throw new TokenError(token, `its form ${form} is unknown`);
   let payload: Uint8Array = bytes.subarray(r.pos, n);
-  if (form === SPARSE_DEFLATED) {
+  if (form === SPARSE_DEFLATED || form === SPARSE_HEAD_DEFLATED) {
     try {
       payload = inflateRawSync(payload, { maxOutputLength: 16 * MAX_DECISIONS });
     } catch {
@@ -240,7 +243,7 @@ export function decodeToken(token: unknown): Schedule {
     deviations.push(step, unzigzag(p.varint()));
   }
   p.done();
-  return { flags, randomSeed, form: 'sparse', deviations };
+  return { flags, randomSeed, form: 'sparse', fallback: form < RECIPE ? 'last' : 'head', deviations };
 }
 
 /** `v1.`: varint flags · varint run-count · (varint choice+1, varint repeat)*. */

@@ -3,9 +3,10 @@
  * a token gives the same trace byte for byte, whichever form the token took.
  */
 import { describe, expect, it } from 'vitest';
-import { check, gather, replay, run, Shared, spawn, TokenError, yieldNow, type Program } from 'interleaved';
+import fc from 'fast-check';
+import { check, gather, interleavings, replay, run, Shared, spawn, TokenError, yieldNow, type Program } from 'interleaved';
 import { encodeRecipe, encodeSparse, decodeToken, hashOfChoices, MAX_TOKEN_LENGTH } from '../../src/explorer/token.js';
-import { ReplayChooser, choicesOf } from '../../src/explorer/replay.js';
+import { HEAD, ReplayChooser, choicesOf } from '../../src/explorer/replay.js';
 import { resolveOptions } from '../../src/explorer/options.js';
 import { runSchedule } from '../../src/explorer/runner.js';
 import { seedKey, type Strategy } from '../../src/explorer/strategy.js';
@@ -87,6 +88,16 @@ describe('tokens and messages of a 100,000-step failing schedule', () => {
       expect(again.failure?.kind).not.toBe('nondeterministic');
       expect(JSON.stringify(again.trace)).toBe(JSON.stringify(result!.trace));
     }
+  });
+
+  it('fast-check: a schedule of a few picks, then asyncio order, has a short token however long the run', async () => {
+    const program = counters(2_000);
+    const [schedule] = fc.sample(interleavings({ maxSteps: 300_000 }), { seed: 1, numRuns: 1 });
+    const result = await schedule!.run(program);
+    expect(result.steps).toBeGreaterThan(40_000);
+    expect(result.token.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
+    const again = await replay(program, result.token, { maxSteps: 300_000 });
+    expect(JSON.stringify(again.trace)).toBe(JSON.stringify(result.trace));
   });
 
   it('run: asyncio order of a long program has a short token too', async () => {
@@ -178,7 +189,8 @@ describe('token forms', () => {
   it('choice values are any integers: tasks, the clock (-1), controlled calls (<= -2)', () => {
     const deviations = [1, 0, 2, -1, 7, -2, 9, -1234567, 1_000_000, 123456];
     const schedule = decodeToken(encodeSparse(3, deviations));
-    expect(schedule).toEqual({ flags: 3, randomSeed: 0, form: 'sparse', deviations });
+    expect(schedule).toEqual({ flags: 3, randomSeed: 0, form: 'sparse', fallback: 'last', deviations });
+    expect(decodeToken(encodeSparse(1, deviations, 7, 'head'))).toEqual({ flags: 1 | 4, randomSeed: 7, form: 'sparse', fallback: 'head', deviations });
   });
 
   it('old v1 tokens still replay', async () => {
@@ -216,6 +228,7 @@ async function choicesOfToken(program: Program, token: string, maxSteps = 10_000
   const schedule = decodeToken(token);
   if (schedule.form !== 'sparse') throw new Error(`expected a sparse token, got ${schedule.form}`);
   const o = resolveOptions({ seed: 0, maxSteps }, program);
-  const result = await runSchedule(program, new ReplayChooser(choicesOf(schedule.deviations), true), { maxSteps, detect: o.detect, direct: true, trace: false });
+  const chooser = new ReplayChooser(choicesOf(schedule.deviations, schedule.fallback), true, schedule.fallback === 'head' ? HEAD : undefined);
+  const result = await runSchedule(program, chooser, { maxSteps, detect: o.detect, direct: true, trace: false });
   return result.choices;
 }
