@@ -69,11 +69,6 @@ export class PortfolioStrategy implements Strategy {
     return this.#current.needsAccesses === true;
   }
 
-  /** The member running the current schedule. */
-  get member(): string {
-    return this.#current.name;
-  }
-
   beginRun(index: number): boolean {
     let name: Member = PATTERN[index % PATTERN.length]!;
     if (name === 'dfs' && !this.#dfsDone) {

@@ -111,11 +111,6 @@ export class SurwStrategy implements Strategy {
     return new SurwStrategy(seedKey(seed));
   }
 
-  /** The object chosen for this schedule (its label), once the profile is known. */
-  get selected(): string | undefined {
-    return this.#selected;
-  }
-
   beginRun(index: number): boolean {
     this.#index = index;
     this.#random = runPrng(this.#key, index);
