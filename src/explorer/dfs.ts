@@ -159,6 +159,6 @@ export class DfsStrategy implements Strategy {
       this.#restart = true;
       return;
     }
-    this.#dpor.endRun(choices.length);
+    this.#dpor.endRun(choices.length, accesses);
   }
 }

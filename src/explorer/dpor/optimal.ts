@@ -160,11 +160,12 @@ export class OptimalDpor {
   }
 
   /** The run ended after `steps` decisions: analyse its races. */
-  endRun(steps: number): void {
+  endRun(steps: number, log: AccessLog): void {
     const path = this.#path;
     if (path.length > steps) path.length = steps;
-    const reader = this.#reader;
-    if (reader === undefined) return;
+    // A chooser that did not pass the log on while the run wrote it: read it now (the sleep
+    // sets of the run were then left empty, which explores more, never less).
+    const reader = this.#reader ?? new EventReader(log);
     reader.readUpTo(path.length, this.#taskAt);
     const events = reader.events.slice(0, path.length);
     let tasks = 0;
