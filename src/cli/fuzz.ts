@@ -5,9 +5,9 @@
  * Order of work: (1) expand the inputs and import them; (2) plan this shard (plan.ts);
  * (3) replay the corpus entries of the planned scenarios: one that fails again fails its
  * scenario (which is then not searched further: the known bug comes first), one that passes or
- * no longer fits the program is reported fixed; (4) run the workers until the budget ends or a
- * signal stops them, appending each new failure to the corpus as it arrives; (5) write the
- * reports and print a summary. Exit code 1 when any scenario failed, else 0; 130 for a run
+ * no longer fits the program is reported fixed; (4) start the workers and, once all have
+ * loaded, search until the budget ends or a signal stops them, appending each new failure to
+ * the corpus as it arrives; (5) write the reports and print a summary. Exit code 1 when any scenario failed, else 0; 130 for a run
  * stopped by Ctrl-C that found nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -130,9 +130,10 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
 
   // Jobs of scenarios whose corpus failure reproduced are dropped: the known bug comes first.
   const jobs: Job[][] = plan.workers.map((list) => list.filter((j) => !reproduced.has(found[j.scenario]!.id))).filter((list) => list.length > 0);
-  const started = Date.now();
-  const cpuStart = process.cpuUsage();
-  const deadline = started + args.durationMs;
+  // Until every worker has loaded and the search starts, these count from now.
+  let started = Date.now();
+  let cpuStart = process.cpuUsage();
+  let deadline = started + args.durationMs;
   const live = jobs.map((list) => list.map(() => ({ runs: 0, distinct: 0 })));
   let finishedRuns = 0;
   let finishedDistinct = 0;
@@ -166,8 +167,14 @@ export async function fuzz(args: FuzzArgs, io: Io, signals: NodeJS.EventEmitter 
 
   let interrupted = false;
   const pool = startPool(
-    jobs.map((list) => ({ cwd, files, deadline, strategy: args.strategy, jobs: list.map((j) => ({ id: found[j.scenario]!.id, seed: j.seed, runs: j.runs })) })),
+    jobs.map((list) => ({ cwd, files, strategy: args.strategy, jobs: list.map((j) => ({ id: found[j.scenario]!.id, seed: j.seed, runs: j.runs })) })),
+    args.durationMs,
     {
+      started: (at, end) => {
+        started = at;
+        cpuStart = process.cpuUsage();
+        deadline = end;
+      },
       progress: (w, k, runs, distinct) => Object.assign(live[w]![k]!, { runs, distinct }),
       result: (w, k, report) => {
         live[w]![k] = { runs: 0, distinct: 0 };

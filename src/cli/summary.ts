@@ -93,7 +93,7 @@ export interface FuzzSummary {
   /** 1-based, as given to `--shard`. */
   shard: { index: number; count: number };
   workers: number;
-  /** Wall-clock ms of the search phase. */
+  /** Wall-clock ms of the search phase (from the moment every worker had loaded). */
   elapsedMs: number;
   /** CPU ms the process used in the search phase, over all its threads. */
   cpuMs: number;

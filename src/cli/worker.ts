@@ -1,12 +1,13 @@
 /**
- * A fuzzing worker thread: imports the scenario files itself, then runs its jobs (see plan.ts)
- * one after another, each a `scenario.check` with the job's seed and an even share of the time
- * left, and posts progress and results to the main thread (see workers.ts for the messages).
+ * A fuzzing worker thread: imports the scenario files itself, says it is ready, waits for the
+ * start signal (which carries the deadline, the same for every worker), then runs its jobs (see
+ * plan.ts) one after another, each a `scenario.check` with the job's seed and an even share of
+ * the time left, and posts progress and results to the main thread (see workers.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExploreOptions } from '../explorer/options.js';
 import { loadScenarios } from './loading.js';
-import type { JobMessage, WorkerInput } from './workers.js';
+import type { JobMessage, StartMessage, WorkerInput } from './workers.js';
 
 const MAX_RUNS = Number.MAX_SAFE_INTEGER;
 
@@ -14,9 +15,11 @@ async function work(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   const found = await loadScenarios(input.files, input.cwd);
   const byId = new Map(found.map((f) => [f.id, f]));
+  port.postMessage({ type: 'ready' } satisfies JobMessage);
+  const { deadline } = await new Promise<StartMessage>((resolve) => port.once('message', resolve));
   for (let k = 0; k < input.jobs.length; k++) {
     const job = input.jobs[k]!;
-    const left = input.deadline - Date.now();
+    const left = deadline - Date.now();
     if (left <= 0) break;
     const f = byId.get(job.id);
     if (f === undefined) throw new Error(`the scenario ${job.id} was not found again in the worker (does the file export different things on each import?)`);

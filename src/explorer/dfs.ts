@@ -1,86 +1,112 @@
 /**
- * Exhaustive depth-first search over schedules, with dynamic partial-order reduction and an
- * optional preemption bound.
+ * Exhaustive depth-first search over schedules, with optimal partial-order reduction on
+ * request (`dpor: true`) and an optional preemption bound.
  *
  * Stateless (VeriSoft-style): each schedule replays the current path of the search tree from
  * the start, then extends it with non-preemptive defaults; nothing is snapshotted.
  *
- * Partial-order reduction follows DPOR (Flanagan & Godefroid, POPL 2005): each decision keeps a
- * backtrack set, initially only the task that ran. After a schedule, every pair of dependent
- * steps by different tasks that the schedule left unordered by happens-before (vector clocks
- * over program order and dependence) is a race; the later step's task is added to the backtrack
- * set of the earlier step's decision (or every task enabled there, if it was not enabled). Only
- * backtrack entries are explored, so one schedule per class of equivalent interleavings (and
- * some duplicates: there are no sleep sets yet) is run instead of all of them.
+ * Without reduction every runnable task is tried at every decision, so `exhausted` holds for
+ * any program, plain variables included. The preemption bound (iterative context bounding:
+ * Musuvathi & Qadeer, PLDI 2007) filters the alternatives tried; with a finite bound the search
+ * is complete only within the bound.
  *
- * Dependence comes from what steps touch (the access log): a `Shared` read conflicts with a
- * write to the same variable; every other operation on a primitive, task or future counts as a
- * write (conservative); waking from `sleep` depends on the clock. A wake-up after blocking
- * acquires what woke it (it is ordered after it and races with nothing: it could not have run
- * earlier), which keeps hand-offs, awaited tasks and gathers from multiplying schedules. The reduction is sound only
- * for programs whose tasks share state through `Shared` and interleaved's primitives: two steps
- * that share a plain variable look independent. It is therefore off unless the user declares
- * that (`dpor: true`); without it the search is the full one.
+ * With `dpor: true` the user declares that tasks share state only through `Shared` and
+ * interleaved's primitives, and the search is optimal DPOR (dpor/optimal.ts): one schedule per
+ * Mazurkiewicz trace. A schedule that lets virtual time run, cancels a task or has a controlled
+ * call pending switches the search to the unreduced one (started over): the dependence model
+ * does not cover the clock, cancellation or call completion yet. A finite preemption bound
+ * also means the unreduced search (bounding and the reduction do not compose soundly).
  *
- * The reduction is applied to programs that coordinate through `Shared` and the primitives
- * alone. A schedule that lets virtual time run, cancels a task or has a controlled call pending
- * switches the search to the unreduced one (started over): which steps can run then depends on
- * more than what they touch (time advances only when every task waits).
- *
- * The preemption bound (iterative context bounding: Musuvathi & Qadeer, PLDI 2007) filters the
- * alternatives tried; with a finite bound the search is complete only within the bound.
- *
- * Cost: O(depth) per schedule to backtrack; the race analysis is O(accesses × tasks).
+ * Cost: O(depth) per schedule to backtrack, plus the reduction's race analysis.
  */
-import { ACQUIRE, CANCEL_OBJECT, CLOCK_OBJECT, WRITE, type AccessLog } from '../scheduler/loop.js';
-import { CLOCK, type RunRecipe, type Strategy } from './strategy.js';
+import { CANCEL_OBJECT, CLOCK_OBJECT, type AccessLog } from '../scheduler/loop.js';
+import { OptimalDpor, type DporStats } from './dpor/optimal.js';
+import type { RunRecipe, Strategy } from './strategy.js';
 
 interface Node {
-  /** Task ids runnable at this decision, in ready order. */
-  candidates: number[];
-  /** Task ids to explore here, the non-preemptive one first. */
-  backtrack: number[];
-  /** Task ids already explored here. */
-  done: Set<number>;
-  /** The task chosen in the current schedule. */
-  chosen: number;
+  /** Task ids runnable at this decision, in ready order, the non-preemptive one first. */
+  order: number[];
+  /** How many of `order` were explored (the current one included). */
+  next: number;
   /** Preemptions on the path before this decision. */
   before: number;
-  /** Task chosen at the previous decision. */
+  /** Task chosen at the previous decision (NaN: none). */
   last: number;
 }
 
-interface Access {
-  object: object;
-  kind: number;
-}
-
-interface ObjectState {
-  lastWrite: number;
-  writer: number;
-  /** Reads since the last write: task id → step index. */
-  reads: Map<number, number>;
-  /** Join of the clocks of every step that touched the object (what an acquire waits for). */
-  clock: number[];
-}
-
-export class DfsStrategy implements Strategy {
-  readonly name = 'dfs';
+/** Every schedule, non-preemptive choices first, within a preemption bound. */
+class ExhaustiveSearch {
   readonly #bound: number;
-  readonly #options: string;
-  #index = 0;
-  #dpor: boolean;
-  /** The reduction was dropped after the last schedule: the search starts over, unreduced. */
-  #restart = false;
-  #sawIo = false;
   #path: Node[] = [];
   #depth = 0;
   #last = Number.NaN;
   #preemptions = 0;
 
+  constructor(bound: number) {
+    this.#bound = bound;
+  }
+
+  #allowed(node: Node, id: number): boolean {
+    const preempts = !Number.isNaN(node.last) && node.order.includes(node.last) && id !== node.last;
+    return node.before + (preempts ? 1 : 0) <= this.#bound;
+  }
+
+  beginRun(index: number): boolean {
+    this.#depth = 0;
+    this.#last = Number.NaN;
+    this.#preemptions = 0;
+    if (index === 0) {
+      this.#path = [];
+      return true;
+    }
+    // Backtrack to the deepest decision with an unexplored alternative within the bound.
+    while (this.#path.length > 0) {
+      const node = this.#path[this.#path.length - 1]!;
+      while (node.next < node.order.length && !this.#allowed(node, node.order[node.next]!)) node.next++;
+      if (node.next < node.order.length) {
+        node.next++;
+        return true;
+      }
+      this.#path.pop();
+    }
+    return false;
+  }
+
+  choose(candidates: readonly number[]): number {
+    const d = this.#depth++;
+    let node = this.#path[d];
+    if (node === undefined) {
+      const preferred = candidates.includes(this.#last) ? this.#last : candidates[0]!;
+      node = { order: [preferred, ...candidates.filter((id) => id !== preferred)], next: 1, before: this.#preemptions, last: this.#last };
+      this.#path.push(node);
+    }
+    let index = candidates.indexOf(node.order[node.next - 1]!);
+    if (index < 0) index = 0; // the program diverged from the recorded path
+    const id = candidates[index]!;
+    if (!Number.isNaN(this.#last) && id !== this.#last && candidates.includes(this.#last)) this.#preemptions++;
+    this.#last = id;
+    return index;
+  }
+
+  endRun(steps: number): void {
+    // A run shorter than the path (the program behaved differently) leaves stale nodes.
+    this.#path.length = Math.min(this.#path.length, steps);
+  }
+}
+
+export class DfsStrategy implements Strategy {
+  readonly name = 'dfs';
+  readonly #options: string;
+  #index = 0;
+  readonly #full: ExhaustiveSearch;
+  #dpor: OptimalDpor | undefined;
+  /** The reduction was dropped after the last schedule: the full search starts over. */
+  #restart = false;
+  #sawIo = false;
+
   constructor(preemptionBound: number, dpor = false) {
-    this.#bound = preemptionBound;
-    this.#dpor = dpor;
+    this.#full = new ExhaustiveSearch(preemptionBound);
+    this.#dpor = dpor && preemptionBound === Infinity ? new OptimalDpor() : undefined;
     this.#options = `${preemptionBound}/${dpor ? 1 : 0}`;
   }
 
@@ -96,157 +122,43 @@ export class DfsStrategy implements Strategy {
   }
 
   get needsAccesses(): boolean {
-    return this.#dpor;
+    return this.#dpor !== undefined;
   }
 
-  #isPreemption(node: Node, id: number): boolean {
-    return !Number.isNaN(node.last) && node.candidates.includes(node.last) && id !== node.last;
+  /** The reduction's counters (undefined when the search is unreduced). */
+  get stats(): DporStats | undefined {
+    return this.#dpor?.stats;
   }
 
-  #allowed(node: Node, id: number): boolean {
-    return node.before + (this.#isPreemption(node, id) ? 1 : 0) <= this.#bound;
+  observe(log: AccessLog): void {
+    this.#dpor?.observe(log);
   }
 
   beginRun(index: number): boolean {
     this.#index = index;
-    this.#depth = 0;
-    this.#last = Number.NaN;
-    this.#preemptions = 0;
     this.#sawIo = false;
-    if (index === 0 || this.#restart) {
+    if (this.#dpor !== undefined) return this.#dpor.beginRun(index);
+    if (this.#restart) {
       this.#restart = false;
-      return true;
+      return this.#full.beginRun(0);
     }
-    // Backtrack to the deepest decision with an unexplored alternative within the bound.
-    while (this.#path.length > 0) {
-      const node = this.#path[this.#path.length - 1]!;
-      const next = node.backtrack.find((id) => !node.done.has(id) && this.#allowed(node, id));
-      if (next !== undefined) {
-        node.chosen = next;
-        node.done.add(next);
-        return true;
-      }
-      this.#path.pop();
-    }
-    return false;
+    return this.#full.beginRun(index);
   }
 
   choose(candidates: readonly number[], _step: number, pendingIo = false): number {
-    const d = this.#depth++;
     if (pendingIo) this.#sawIo = true;
-    let node = this.#path[d];
-    if (node === undefined) {
-      const preferred = candidates.includes(this.#last) ? this.#last : candidates[0]!;
-      // Whether pending I/O completes before virtual time runs (and before which other steps)
-      // is a choice no access shows: a decision with a call pending is explored in full.
-      const full = !this.#dpor || pendingIo || candidates.includes(CLOCK);
-      const backtrack = full ? [preferred, ...candidates.filter((id) => id !== preferred)] : [preferred];
-      node = {
-        candidates: candidates.slice(),
-        backtrack,
-        done: new Set([preferred]),
-        chosen: preferred,
-        before: this.#preemptions,
-        last: this.#last,
-      };
-      this.#path.push(node);
-    }
-    let index = candidates.indexOf(node.chosen);
-    if (index < 0) index = 0; // the program diverged from the recorded path
-    if (this.#isPreemption(node, candidates[index]!)) this.#preemptions++;
-    this.#last = candidates[index]!;
-    return index;
+    return this.#dpor !== undefined ? this.#dpor.choose(candidates) : this.#full.choose(candidates);
   }
 
-  endRun(_choices: readonly number[], _failed: boolean, accesses?: AccessLog): void {
-    // A run shorter than the path (the program behaved differently) leaves stale nodes.
-    this.#path.length = Math.min(this.#path.length, this.#depth);
-    if (!this.#dpor || accesses === undefined) return;
-    if (this.#sawIo || accesses.includes(CLOCK_OBJECT) || accesses.includes(CANCEL_OBJECT)) {
-      // Virtual time (advancing only when every task waits), cancellation and pending I/O
-      // make which steps can run depend on more than what they touch: the reduction is not
-      // sound for them, so the search starts over without it.
-      this.#dpor = false;
+  endRun(choices: readonly number[], _failed: boolean, accesses?: AccessLog): void {
+    if (this.#dpor === undefined) return this.#full.endRun(choices.length);
+    if (this.#sawIo || accesses === undefined || accesses.includes(CLOCK_OBJECT) || accesses.includes(CANCEL_OBJECT)) {
+      // Virtual time (advancing only when every task waits), cancellation and pending calls
+      // are outside the dependence model: the search starts over without the reduction.
+      this.#dpor = undefined;
       this.#restart = true;
-      this.#path = [];
       return;
     }
-    this.#addRaces(this.#byStep(accesses));
-  }
-
-  /** Accesses grouped by decision depth (step s is the decision at depth s - 1). */
-  #byStep(accesses: AccessLog): Access[][] {
-    const n = this.#path.length;
-    const byStep: Access[][] = Array.from({ length: n }, () => []);
-    for (let i = 0; i < accesses.length; i += 3) {
-      const step = accesses[i] as number;
-      if (step >= 1 && step <= n) byStep[step - 1]!.push({ object: accesses[i + 1] as object, kind: accesses[i + 2] as number });
-    }
-    return byStep;
-  }
-
-  /** Adds a backtrack point for every race in the schedule just run. */
-  #addRaces(byStep: Access[][]): void {
-    const path = this.#path;
-    const n = path.length;
-    const clockOf = new Map<number, number[]>(); // task id → vector clock (slot → last step index)
-    const stepClock: number[][] = [];
-    const objects = new Map<object, ObjectState>();
-    const join = (a: number[], b: readonly number[]): void => {
-      for (let k = 0; k < b.length; k++) if ((b[k] ?? -1) > (a[k] ?? -1)) a[k] = b[k]!;
-    };
-    const slot = (id: number): number => id + 1; // CLOCK (-1) gets slot 0
-    for (let i = 0; i < n; i++) {
-      const node = path[i]!;
-      const p = node.chosen;
-      const clock = (clockOf.get(p) ?? []).slice();
-      if (p === CLOCK) {
-        // Letting time run is ordered after everything before it, and may go anywhere.
-        for (const other of stepClock) join(clock, other);
-        this.#race(node, -1);
-      }
-      const touched: ObjectState[] = [];
-      for (const { object, kind } of byStep[i]!) {
-        let state = objects.get(object);
-        if (state === undefined) {
-          state = { lastWrite: -1, writer: -2, reads: new Map(), clock: [] };
-          objects.set(object, state);
-        }
-        touched.push(state);
-        if (kind === ACQUIRE) {
-          // A wake-up: ordered after everything that touched the object, racing with none.
-          join(clock, state.clock);
-          continue;
-        }
-        const conflicts: number[] = [];
-        if (state.lastWrite >= 0 && state.writer !== p) conflicts.push(state.lastWrite);
-        if (kind === WRITE) for (const [reader, j] of state.reads) if (reader !== p) conflicts.push(j);
-        for (const j of conflicts) {
-          const q = path[j]!.chosen;
-          if ((clock[slot(q)] ?? -1) < j) this.#race(path[j]!, p);
-          join(clock, stepClock[j]!);
-        }
-        if (kind === WRITE) {
-          state.lastWrite = i;
-          state.writer = p;
-          state.reads.clear();
-        } else {
-          state.reads.set(p, i);
-        }
-      }
-      clock[slot(p)] = i;
-      clockOf.set(p, clock);
-      stepClock.push(clock);
-      for (const state of touched) join(state.clock, clock);
-    }
-  }
-
-  /** Step of `node` races with a later step of task `p`: explore `p` first there. */
-  #race(node: Node, p: number): void {
-    const add = (id: number): void => {
-      if (!node.backtrack.includes(id)) node.backtrack.push(id);
-    };
-    if (p !== -1 && node.candidates.includes(p)) add(p);
-    else for (const id of node.candidates) add(id);
+    this.#dpor.endRun(choices.length, accesses);
   }
 }

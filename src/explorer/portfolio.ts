@@ -85,6 +85,10 @@ export class PortfolioStrategy implements Strategy {
     return this.#current.beginRun(this.#runs[name]++);
   }
 
+  observe(log: AccessLog): void {
+    this.#current.observe?.(log);
+  }
+
   yielded(taskId: number): void {
     this.#current.yielded?.(taskId);
   }

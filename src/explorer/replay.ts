@@ -16,7 +16,7 @@
  * departs little from the first; one made by picks then asyncio's order (fast-check, `run`)
  * departs little from the second.
  */
-import { isCall } from '../scheduler/types.js';
+import { isCall, type AccessLog } from '../scheduler/types.js';
 import { CLOCK, type Chooser } from './strategy.js';
 
 /**
@@ -75,6 +75,10 @@ export class ReplayChooser implements Chooser {
     this.#choices = choices;
     this.#strict = strict;
     this.#then = then;
+  }
+
+  observe(log: AccessLog): void {
+    this.#then?.observe?.(log);
   }
 
   choose(candidates: readonly number[], step: number): number {

@@ -8,6 +8,7 @@
  * an error naming it.
  */
 import { currentTask, type Bindable, type Scheduler } from '../scheduler/context.js';
+import { CREATE } from '../scheduler/types.js';
 import { InvalidStateError, show } from '../scheduler/errors.js';
 import { OUTSIDE } from '../scheduler/real.js';
 import type { TaskImpl } from '../scheduler/task.js';
@@ -38,6 +39,8 @@ export abstract class Resource implements Bindable {
     const name = options?.name;
     if (name !== undefined && typeof name !== 'string') throw new TypeError(`Expected \`options.name\` to be a string, got ${show(name)}`);
     this.explicitName = name;
+    // Names the primitive across schedules for partial-order reduction (its maker and rank).
+    currentTask()?.loop.touch(this, CREATE);
   }
 
   /** The name in traces: the given name, or `Kind-N` numbered within the current run. */

@@ -10,7 +10,7 @@
 import { currentTask } from './context.js';
 import { CancelledError, InvalidStateError } from './errors.js';
 import type { TaskImpl } from './task.js';
-import { READ } from './types.js';
+import { CREATE, READ } from './types.js';
 import { PENDING, type Wait } from './wait.js';
 
 type State = 'pending' | 'ok' | 'error' | 'cancelled';
@@ -37,6 +37,8 @@ export class Future<T> implements PromiseLike<T> {
 
   constructor(options?: { name?: string }) {
     this.label = options?.name ?? 'Future';
+    // Names the future across schedules for partial-order reduction (its maker and rank).
+    currentTask()?.loop.touch(this, CREATE);
   }
 
   /** True once resolved, rejected or cancelled. */

@@ -49,9 +49,9 @@ import seedrandom from 'seedrandom';
 import { TimerHeap, type Timer } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
 import { LockOrder } from './lock-order.js';
-import { ACQUIRE, CLOCK, CLOCK_OBJECT, READ, WRITE, callId, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+import { ACQUIRE, CLOCK, CLOCK_OBJECT, READ, TASKS_OBJECT, WRITE, callId, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
-export { ACQUIRE, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, READ, WRITE, callId, isCall, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+export { ACQUIRE, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, CREATE, READ, TASKS_OBJECT, WRITE, callId, isCall, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
 const NEVER: Promise<never> = new Promise<never>(() => {});
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -184,6 +184,7 @@ export class VirtualLoop implements Scheduler {
     this.#tracing = config.trace;
     this.#lockOrder = config.detect.lockOrder ? new LockOrder() : undefined;
     this.#acc = config.accesses ? [] : undefined;
+    if (this.#acc !== undefined) chooser.observe?.(this.#acc);
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
@@ -222,7 +223,9 @@ export class VirtualLoop implements Scheduler {
     const task = new TaskImpl<T>(this, id, name ?? `Task-${id}`, fn);
     if (this.#ended !== undefined) return task;
     this.#enqueueStart(task);
-    // The spawn is an operation on the new task: its first step depends on it.
+    // The spawn is an operation on the new task: its first step depends on it. Spawns write
+    // the task list too: a task's id is its place in it.
+    this.#acc?.push(this.steps, TASKS_OBJECT, WRITE);
     if (this.#tracing || this.#acc !== undefined) this.note(currentTask(), 'spawn', task);
     return task;
   }
@@ -283,6 +286,12 @@ export class VirtualLoop implements Scheduler {
     // A pending controlled call is settled only by a cancel, whose interrupt has already taken
     // it out of `#io` (its home).
     if (this.#ended !== undefined || !wait.settle(ok, value)) return;
+    // The settling step enables the wake-up; when the task has other waits in flight (Promise.all
+    // over tasks), which one is delivered first depends on the order they settle in.
+    if (this.#acc !== undefined) {
+      this.#acc.push(this.steps, wait, WRITE);
+      if (wait.task.pendingWaits.length > 0 || wait.task.readyCount > 0) this.#acc.push(this.steps, wait.task, WRITE);
+    }
     this.#pushReady(wait);
   }
 
@@ -552,9 +561,11 @@ export class VirtualLoop implements Scheduler {
       if (this.#acc !== undefined) {
         // A step touches what its wake-up names; a task's first step touches the task (its
         // spawn did); a wake-up from sleep depends on virtual time. A bare yield touches nothing.
+        // A wake-up after blocking acquires the wait (the step that settled it enabled it).
         if (wait.kind === START) this.#acc.push(this.steps, task, ACQUIRE);
         else if (wait.op === 'sleep' && wait.parked) this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
-        else if (wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
+        if (wait.parked) this.#acc.push(this.steps, wait, ACQUIRE);
+        if (wait.kind !== START && wait.op !== 'sleep' && wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
       }
       this.current = task;
       this.inStep = true;

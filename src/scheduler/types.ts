@@ -34,6 +34,11 @@ export interface Chooser {
    * that it may be spinning, so priority strategies can let others run (livelock-aware).
    */
   yielded?(taskId: number): void;
+  /**
+   * Called once, before the first decision, with the run's access log while it is being written
+   * (runs that record accesses only): at each decision it holds every earlier step's accesses.
+   */
+  observe?(log: AccessLog): void;
 }
 
 /**
@@ -119,10 +124,15 @@ export type AccessLog = readonly (number | object)[];
 export const READ = 0;
 export const WRITE = 1;
 export const ACQUIRE = 2;
-export type AccessKind = typeof READ | typeof WRITE | typeof ACQUIRE;
+/** The object was made by the running step (names it across schedules; not an access). */
+export const CREATE = 3;
+export type AccessKind = typeof READ | typeof WRITE | typeof ACQUIRE | typeof CREATE;
 
 /** Stands for virtual time in access logs. */
 export const CLOCK_OBJECT: object = Object.freeze({ clock: true });
+
+/** Stands for the run's list of tasks: a spawn writes it (task ids are creation order). */
+export const TASKS_OBJECT: object = Object.freeze({ tasks: true });
 
 /** Marks a step that cancelled a task, in access logs. */
 export const CANCEL_OBJECT: object = Object.freeze({ cancel: true });

@@ -20,7 +20,7 @@ function lostUpdate(): () => Promise<void> {
 }
 
 type Name = NonNullable<ExploreOptions['strategy']>;
-const strategies: Name[] = ['random', 'pct', 'dfs', 'portfolio'];
+const strategies: Name[] = ['random', 'pct', 'pos', 'surw', 'dfs', 'portfolio'];
 
 describe('a race on a plain variable', () => {
   for (const strategy of strategies) {

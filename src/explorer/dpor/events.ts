@@ -1,0 +1,250 @@
+/**
+ * Events of one schedule for optimal DPOR: what each step touched, under names that mean the
+ * same object in every schedule, the dependence between two events, and the happens-before
+ * analysis that finds the races of a schedule.
+ *
+ * An *event* is one step: the task chosen at a decision and the accesses its step made (read
+ * from the loop's access log, see scheduler/types.ts). Two events are *dependent* when they
+ * belong to one task, or touch one object and not both only read it. An `ACQUIRE` (a wake-up
+ * after blocking, a task's first step) counts as a write for dependence.
+ *
+ * Names across schedules. A search compares events of different schedules (a sleeping task's
+ * next step was seen in an earlier one), and every schedule makes its own objects. An object
+ * made during the run is named by who made it and when: `maker.k` for the k-th object task
+ * `maker` made (`CREATE` records), stable because a task makes its objects in program order
+ * and task ids are stable (spawns conflict through the task list). A task is named by its id.
+ * Objects made before the run (module-level primitives, the clock) are themselves. A `Wait`
+ * keeps its identity: it only links a wake-up to the step that settled it, within one run.
+ *
+ * Happens-before: program order, plus every pair of dependent events in schedule order, closed
+ * transitively (vector clocks indexed by task). A *race* is a pair of dependent events of two
+ * tasks with no third event ordered between them, that could run the other way round. A
+ * wake-up cannot run before the step that settled its wait, nor before anything that step saw
+ * of the awaited object: those pairs are not races. What touched the object *after* the settle
+ * (another task's acquire attempt, a get that takes the item first) is a race with the wake-up.
+ *
+ * Cost: reading a log is O(accesses); the race analysis is O(events × (accesses + tasks)).
+ */
+import { ACQUIRE, CREATE, READ, WRITE, type AccessLog } from '../../scheduler/types.js';
+import { TaskImpl } from '../../scheduler/task.js';
+import { Wait } from '../../scheduler/wait.js';
+
+/** An object's name: a string for objects made in the run and tasks, else the object. */
+export type Name = string | object;
+
+export interface Event {
+  readonly task: number;
+  readonly names: Name[];
+  readonly kinds: number[];
+  /**
+   * The accesses are not known: the step that ends a reversed race. A step is many accesses,
+   * and what it does after its first one depends on what it finds, which the reversal changes
+   * (an acquire that blocked may now succeed and release another lock). It is dependent with
+   * every step until it has run again.
+   */
+  readonly unknown?: boolean;
+}
+
+/** True when `a` and `b` do not commute: one task, or one object not only read by both. */
+export function dependent(a: Event, b: Event): boolean {
+  if (a.task === b.task) return true;
+  return dependentAccesses(a, b);
+}
+
+/** True when the accesses of `a` and `b` conflict (whatever their tasks). */
+export function dependentAccesses(a: Event, b: Event): boolean {
+  if (a.unknown === true || b.unknown === true) return true;
+  for (let i = 0; i < a.names.length; i++) {
+    const name = a.names[i]!;
+    const kind = a.kinds[i]!;
+    for (let j = 0; j < b.names.length; j++) {
+      if (b.names[j] === name && (kind !== READ || b.kinds[j] !== READ)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `later` as it would run before `earlier` (the reversal of their race). A step is many
+ * accesses, and what it does after touching something `earlier` wrote depends on what it finds
+ * there (an acquire that blocked may now succeed, then release another lock; a failed
+ * compare-and-swap may now succeed and write). So when `later` touches an object `earlier`
+ * wrote and does anything after that, it is marked `unknown`, dependent with every step until
+ * it has run again. Only its last access touching `earlier`'s write keeps it known.
+ */
+export function reversed(earlier: Event, later: Event): Event {
+  for (let a = 0; a < later.names.length; a++) {
+    for (let b = 0; b < earlier.names.length; b++) {
+      if (earlier.names[b] === later.names[a] && earlier.kinds[b] !== READ) {
+        return a === later.names.length - 1 ? later : { ...later, unknown: true };
+      }
+    }
+  }
+  return later;
+}
+
+/**
+ * The accesses `earlier` makes before its first one that conflicts with `later`, as an event
+ * of the same task: what of `earlier` stays before `later` when their race is reversed, had
+ * steps been split finer (see optimal.ts).
+ */
+export function before(earlier: Event, later: Event): Event {
+  for (let a = 0; a < earlier.names.length; a++) {
+    for (let b = 0; b < later.names.length; b++) {
+      if (earlier.names[a] === later.names[b] && (earlier.kinds[a] !== READ || later.kinds[b] !== READ)) {
+        return { task: earlier.task, names: earlier.names.slice(0, a), kinds: earlier.kinds.slice(0, a) };
+      }
+    }
+  }
+  return earlier;
+}
+
+/** The first access of `event` alone (all of it when it is unknown or touches nothing). */
+export function first(event: Event): Event {
+  if (event.unknown === true || event.names.length <= 1) return event;
+  return { task: event.task, names: event.names.slice(0, 1), kinds: event.kinds.slice(0, 1) };
+}
+
+/**
+ * Turns a run's access log into events, step by step, while the run writes it.
+ * `taskAt(i)` is the task chosen at decision `i` (0-based; step `i + 1`).
+ */
+export class EventReader {
+  readonly events: Event[] = [];
+  #log: AccessLog;
+  #pos = 0;
+  readonly #made = new Map<number, number>();
+  readonly #names = new Map<object, string>();
+
+  constructor(log: AccessLog) {
+    this.#log = log;
+  }
+
+  /** Reads every access of steps `1..steps` (events `0..steps - 1`). */
+  readUpTo(steps: number, taskAt: (i: number) => number): void {
+    const log = this.#log;
+    while (this.events.length < steps) this.events.push({ task: taskAt(this.events.length), names: [], kinds: [] });
+    while (this.#pos < log.length) {
+      const step = log[this.#pos] as number;
+      if (step > steps) break;
+      const object = log[this.#pos + 1] as object;
+      const kind = log[this.#pos + 2] as number;
+      this.#pos += 3;
+      if (step < 1) continue; // before the first decision: nothing a step did
+      const event = this.events[step - 1]!;
+      if (kind === CREATE) {
+        const k = this.#made.get(event.task) ?? 0;
+        this.#made.set(event.task, k + 1);
+        this.#names.set(object, `${event.task}.${k}`);
+        continue;
+      }
+      event.names.push(this.#name(object));
+      event.kinds.push(kind);
+    }
+  }
+
+  #name(object: object): Name {
+    const made = this.#names.get(object);
+    if (made !== undefined) return made;
+    if (object instanceof TaskImpl) return `T${object.id}`;
+    return object;
+  }
+}
+
+interface ObjectState {
+  /** Index of the last event that wrote or acquired the object. */
+  last: number;
+  /** Events that read it since. */
+  reads: number[];
+}
+
+/** A race: `later` could run before `earlier` (both event indices). */
+export interface Race {
+  earlier: number;
+  later: number;
+}
+
+/** Happens-before of one schedule, and its races. */
+export class HappensBefore {
+  /** clock[i][t]: the last event of task t ordered before or at event i (-1: none). */
+  readonly clocks: Int32Array[] = [];
+  readonly races: Race[] = [];
+
+  constructor(events: readonly Event[], tasks: number) {
+    const objects = new Map<Name, ObjectState>();
+    const lastOf = new Int32Array(tasks).fill(-1); // last event of each task so far
+    const writers = new Map<Name, number>(); // a Wait's settling event
+    for (let j = 0; j < events.length; j++) {
+      const e = events[j]!;
+      // The step that made this wake-up possible: everything it saw of the awaited object is
+      // ordered before the wake-up without being a race. A task's first step: all before it.
+      let enabled = -1;
+      let wake = false;
+      for (let a = 0; a < e.names.length; a++) {
+        if (e.kinds[a] !== ACQUIRE) continue;
+        wake = true;
+        const w = writers.get(e.names[a]!);
+        if (w !== undefined && w > enabled) enabled = w;
+      }
+      if (wake && enabled < 0) enabled = j - 1;
+      const preds: number[] = [];
+      const reversible: boolean[] = [];
+      const prev = lastOf[e.task]!;
+      if (prev >= 0) {
+        preds.push(prev);
+        reversible.push(false);
+      }
+      for (let a = 0; a < e.names.length; a++) {
+        const name = e.names[a]!;
+        const kind = e.kinds[a]!;
+        let state = objects.get(name);
+        if (state === undefined) {
+          state = { last: -1, reads: [] };
+          objects.set(name, state);
+        }
+        const add = (i: number): void => {
+          if (i < 0 || events[i]!.task === e.task) return;
+          const k = preds.indexOf(i);
+          const rev = !(kind === ACQUIRE && i <= enabled);
+          if (k < 0) {
+            preds.push(i);
+            reversible.push(rev);
+          } else if (!rev) {
+            reversible[k] = false;
+          }
+        };
+        add(state.last);
+        if (kind !== READ) for (const r of state.reads) add(r);
+        if (kind === READ) {
+          state.reads.push(j);
+        } else {
+          state.last = j;
+          state.reads = [];
+          if (kind === WRITE && name instanceof Wait) writers.set(name, j);
+        }
+      }
+      const clock = new Int32Array(tasks).fill(-1);
+      for (const i of preds) {
+        const c = this.clocks[i]!;
+        for (let t = 0; t < tasks; t++) if (c[t]! > clock[t]!) clock[t] = c[t]!;
+      }
+      clock[e.task] = j;
+      this.clocks.push(clock);
+      lastOf[e.task] = j;
+      // An immediate race: no other direct predecessor is already ordered after `i`.
+      for (let k = 0; k < preds.length; k++) {
+        if (!reversible[k]) continue;
+        const i = preds[k]!;
+        const ti = events[i]!.task;
+        let covered = false;
+        for (let m = 0; m < preds.length && !covered; m++) if (m !== k && this.clocks[preds[m]!]![ti]! >= i) covered = true;
+        if (!covered) this.races.push({ earlier: i, later: j });
+      }
+    }
+  }
+
+  /** True when event `j` is ordered after event `i` (i < j). */
+  after(i: number, j: number, task: number): boolean {
+    return this.clocks[j]![task]! >= i;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Optimal dynamic partial-order reduction: source sets, wake-up trees and sleep sets (Abdulla,
+ * Aronis, Jonsson, Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014; JACM 2017,
+ * Algorithm "Optimal-DPOR"). For a program whose tasks share state only through `Shared`, the
+ * primitives, tasks and futures, it runs every Mazurkiewicz trace (class of schedules that
+ * order every pair of dependent steps the same way; events.ts defines dependence), and one
+ * schedule per trace except where a step's effect is not known in advance (below).
+ *
+ * The search is stateless: each schedule replays a path of the search tree from the start.
+ * Every decision `E` on the path keeps
+ * - `wut(E)`, a wake-up tree (wakeup-tree.ts) of sequences still to explore from `E`; its first
+ *   child is the branch being explored;
+ * - `sleep(E)`, the tasks whose next step need not be explored from `E`, with that step:
+ *   the siblings explored before, and the parent's sleeping tasks whose step is independent of
+ *   the one just taken (read from the access log while the run writes it: `observe`).
+ * After a schedule, each race `e ⋖ e'` (events.ts) at decision `E' = pre(e)` gives the
+ * sequence `v` = every step after `e` in the schedule not ordered after it, then `e'` (the
+ * paper's `notdep(e, E).e'`). Unless a sleeping task of `E'` is a weak initial of `v` (that
+ * reversal was explored already), `v` is inserted in `wut(E')`. The next schedule backtracks
+ * to the deepest decision with a pending branch. Beyond a branch's end, a task not asleep is
+ * chosen, the one that ran last first.
+ *
+ * Where this departs from the paper. The paper's events are single accesses; here an event is
+ * a step, everything a task does between two scheduling points, so:
+ * - a reversed step may not do what it did: an acquire that blocked may now succeed and
+ *   release another lock, a failed compare-and-swap may now write. When `e'` touches what `e`
+ *   wrote and goes on afterwards, it is `unknown` (events.ts `reversed`): dependent with
+ *   everything, and its `v` is trusted to no cover but the sleep set (it is added as its own
+ *   branch unless its first task is asleep). This is sound and costs schedules: lastzero,
+ *   indexer and the Lock programs run more schedules than traces (BENCHMARKS.md);
+ * - a sleeping task blocks a reversal only if its first access is independent of what `e`
+ *   does before the conflicting access: with finer events it would have woken there.
+ * A Lock hands over in FIFO order and an acquire attempt is a step of its own, so a task
+ * attempting before or after the holder's release makes two traces where the paper's lock,
+ * acquired atomically when free, makes one (BENCHMARKS.md counts them).
+ *
+ * Why earlier sleep-set attempts lost schedules. The code is gone; what this module's tests
+ * show loses schedules, each enough on its own:
+ * 1. objects compared across schedules by identity: each schedule makes its own `Shared`,
+ *    locks and futures, so a sleeping step recorded in one schedule looks independent of a
+ *    conflicting step of the next. Numbering objects per run does not fix it: two tasks that
+ *    make objects concurrently make them in a different order in equivalent schedules. Here an
+ *    object is named by its maker and its rank among that task's objects (events.ts);
+ * 2. sleep sets filtered from a finished log (the attempt's own commit message): an entry must
+ *    be dropped at the first dependent step of the schedule being run, whose accesses only
+ *    that run's log holds;
+ * 3. `v` cut at `e'` (only the steps between the racing pair): a sleeping task can then look
+ *    like a weak initial of it and hide a trace;
+ * 4. a reversed step taken to do what it did (the first point above): traces of the dining
+ *    philosophers and of random lock and queue programs went missing.
+ * The regression programs are in test/explorer/dpor.property.test.ts and dpor.optimal.test.ts.
+ *
+ * Cost per schedule: the race analysis (events.ts), plus one wake-up tree insertion per race.
+ * Memory: the path's sleep sets and wake-up trees, O(depth × branches).
+ */
+import type { AccessLog } from '../../scheduler/types.js';
+import { before, dependent, dependentAccesses, EventReader, first, HappensBefore, reversed, type Event } from './events.js';
+import { append, insert, weakInitial, WakeupNode } from './wakeup-tree.js';
+
+interface Decision {
+  candidates: number[];
+  /** The wake-up tree of this decision; `child` is its branch being explored. */
+  tree: WakeupNode;
+  child: WakeupNode;
+  sleep: Map<number, Event>;
+}
+
+/** Counters for tests and benchmarks. */
+export interface DporStats {
+  /** Schedules in which every runnable task was asleep at some decision (redundant runs). */
+  blocked: number;
+  /** Decisions where a planned task was not runnable (the dependence missed something). */
+  diverged: number;
+}
+
+export class OptimalDpor {
+  #root = new WakeupNode(-1);
+  #path: Decision[] = [];
+  #depth = 0;
+  #last = Number.NaN;
+  #reader: EventReader | undefined;
+  readonly stats: DporStats = { blocked: 0, diverged: 0 };
+  #blockedNow = false;
+
+  /** Prepares schedule `index`; false when the search is over. */
+  beginRun(index: number): boolean {
+    this.#depth = 0;
+    this.#last = Number.NaN;
+    this.#reader = undefined;
+    this.#blockedNow = false;
+    if (index === 0) return true;
+    const path = this.#path;
+    while (path.length > 0) {
+      const d = path[path.length - 1]!;
+      // The explored branch is done: its task sleeps here from now on.
+      if (d.child.event !== undefined) d.sleep.set(d.child.task, d.child.event);
+      d.tree.remove(d.child);
+      const next = d.tree.children[0];
+      if (next !== undefined) {
+        d.child = next;
+        return true;
+      }
+      path.pop();
+    }
+    return false;
+  }
+
+  observe(log: AccessLog): void {
+    this.#reader = new EventReader(log);
+  }
+
+  #taskAt = (i: number): number => this.#path[i]?.child.task ?? -1;
+
+  choose(candidates: readonly number[]): number {
+    const depth = this.#depth++;
+    const path = this.#path;
+    let d = path[depth];
+    if (d === undefined) {
+      const parent = path[depth - 1];
+      const tree = parent === undefined ? this.#root : parent.child;
+      const sleep = new Map<number, Event>();
+      if (parent !== undefined) {
+        const ran = this.#event(depth - 1);
+        for (const [task, next] of parent.sleep) if (ran !== undefined && !dependent(ran, next)) sleep.set(task, next);
+      }
+      let child = tree.children[0];
+      if (child !== undefined && !candidates.includes(child.task)) {
+        this.stats.diverged++;
+        child = undefined;
+      }
+      if (child === undefined) {
+        const awake = candidates.filter((id) => !sleep.has(id));
+        if (awake.length === 0 && !this.#blockedNow) {
+          this.#blockedNow = true;
+          this.stats.blocked++;
+        }
+        const pool = awake.length > 0 ? awake : candidates;
+        const task = pool.includes(this.#last) ? this.#last : pool[0]!;
+        child = new WakeupNode(task);
+        tree.children.unshift(child);
+      }
+      d = { candidates: candidates.slice(), tree, child, sleep };
+      path.push(d);
+    }
+    let index = candidates.indexOf(d.child.task);
+    if (index < 0) {
+      this.stats.diverged++;
+      index = 0;
+    }
+    this.#last = candidates[index]!;
+    return index;
+  }
+
+  /** The event of decision `i` in the run under way (read from the live log). */
+  #event(i: number): Event | undefined {
+    const reader = this.#reader;
+    if (reader === undefined) return undefined;
+    reader.readUpTo(i + 1, this.#taskAt);
+    return reader.events[i];
+  }
+
+  /** The run ended after `steps` decisions: analyse its races. */
+  endRun(steps: number, log: AccessLog): void {
+    const path = this.#path;
+    if (path.length > steps) path.length = steps;
+    // A chooser that did not pass the log on while the run wrote it: read it now (the sleep
+    // sets of the run were then left empty, which explores more, never less).
+    const reader = this.#reader ?? new EventReader(log);
+    reader.readUpTo(path.length, this.#taskAt);
+    const events = reader.events.slice(0, path.length);
+    let tasks = 0;
+    for (let i = 0; i < events.length; i++) {
+      path[i]!.child.event = events[i];
+      tasks = Math.max(tasks, events[i]!.task + 1);
+    }
+    const hb = new HappensBefore(events, tasks);
+    for (const { earlier, later } of hb.races) {
+      const ti = events[earlier]!.task;
+      const v: Event[] = [];
+      // Every later step not ordered after `earlier`, not only those before `later`: a shorter
+      // sequence can leave a sleeping task looking like a weak initial, and lose a trace.
+      const last = reversed(events[earlier]!, events[later]!);
+      for (let k = earlier + 1; k < events.length; k++) {
+        if (k === later || hb.after(earlier, k, ti)) continue;
+        v.push(events[k]!);
+      }
+      v.push(last);
+      const at = path[earlier]!;
+      // A sleeping task whose first access conflicts with what `earlier` does before the
+      // conflict would have woken had steps been finer: it does not show this reversal explored.
+      const head = before(events[earlier]!, events[later]!);
+      let done = false;
+      for (const [task, next] of at.sleep) {
+        if (!dependentAccesses(head, first(next)) && weakInitial(task, next, v) >= 0) {
+          done = true;
+          break;
+        }
+      }
+      // A reversal whose last step is unknown is trusted to no cover but the sleep set: every
+      // schedule that starts with a task asleep here was explored.
+      if (last.unknown === true) done = at.sleep.has(v[0]!.task);
+      if (done) continue;
+      if (last.unknown === true) append(at.tree, v);
+      else insert(at.tree, v);
+    }
+  }
+}

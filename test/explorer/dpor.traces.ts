@@ -1,0 +1,71 @@
+/**
+ * Test helper: runs a dfs search to the end by hand and names the Mazurkiewicz trace of every
+ * schedule it ran, so tests can count traces and check that no two schedules of a reduced
+ * search are equivalent (the optimality of dpor/optimal.ts).
+ *
+ * A trace is named by the order of every pair of dependent steps of different tasks, each step
+ * named by its task and its rank in that task (`task:k`): two schedules are equivalent exactly
+ * when these orders agree.
+ */
+import { DfsStrategy } from '../../src/explorer/dfs.js';
+import { dependent, EventReader } from '../../src/explorer/dpor/events.js';
+import { runSchedule } from '../../src/explorer/runner.js';
+
+export interface Search {
+  /** One name per schedule run, in order. */
+  traces: string[];
+  /** The choices of each schedule. */
+  schedules: number[][];
+  /** Failure kinds met (the search goes on past them). */
+  failures: string[];
+  exhausted: boolean;
+  blocked: number;
+  diverged: number;
+}
+
+const detect = { deadlock: true, leaks: true, unhandled: true, lockOrder: false };
+
+/** Runs dfs (reduced with `dpor`) until exhausted or `limit` schedules; names each schedule's trace. */
+export async function search(program: () => Promise<void> | void, dpor: boolean, limit = 200_000): Promise<Search> {
+  const strategy = new DfsStrategy(Infinity, dpor);
+  const out: Search = { traces: [], schedules: [], failures: [], exhausted: false, blocked: 0, diverged: 0 };
+  for (let i = 0; i < limit; i++) {
+    if (!strategy.beginRun(i)) {
+      out.exhausted = true;
+      break;
+    }
+    const result = await runSchedule(program, strategy, { maxSteps: 10_000, detect, direct: true, trace: false, accesses: true });
+    strategy.endRun(result.choices, result.end.kind !== 'ok', result.accesses);
+    if (result.end.kind !== 'ok') out.failures.push(result.end.kind);
+    out.schedules.push(result.choices.slice());
+    out.traces.push(traceName(result.choices, result.accesses ?? []));
+  }
+  out.blocked = strategy.stats?.blocked ?? 0;
+  out.diverged = strategy.stats?.diverged ?? 0;
+  return out;
+}
+
+function traceName(choices: readonly number[], log: readonly (number | object)[]): string {
+  const reader = new EventReader(log);
+  reader.readUpTo(choices.length, (i) => choices[i]!);
+  const events = reader.events;
+  const rank: string[] = [];
+  const seen = new Map<number, number>();
+  for (const e of events) {
+    const k = seen.get(e.task) ?? 0;
+    seen.set(e.task, k + 1);
+    rank.push(`${e.task}:${k}`);
+  }
+  const edges: string[] = [];
+  for (let j = 0; j < events.length; j++) {
+    for (let i = 0; i < j; i++) {
+      if (events[i]!.task !== events[j]!.task && dependent(events[i]!, events[j]!)) edges.push(`${rank[i]}<${rank[j]}`);
+    }
+  }
+  return edges.sort().join(' ');
+}
+
+/** Number of distinct names in `traces`. */
+export function distinct(traces: readonly string[]): number {
+  return new Set(traces).size;
+}
