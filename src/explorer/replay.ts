@@ -81,6 +81,11 @@ export class ReplayChooser implements Chooser {
     this.#then?.observe?.(log);
   }
 
+  /** A task yielded: the strategy deciding after the recorded choices hears of it too. */
+  yielded(taskId: number): void {
+    this.#then?.yielded?.(taskId);
+  }
+
   choose(candidates: readonly number[], step: number): number {
     const i = step - 1;
     // Keyed by step, not kept as "the last choice": a run restarted in context mode replays
