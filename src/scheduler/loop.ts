@@ -49,9 +49,9 @@ import seedrandom from 'seedrandom';
 import { TimerHeap, type Timer } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
 import { LockOrder } from './lock-order.js';
-import { ACQUIRE, CLOCK, CLOCK_OBJECT, READ, TASKS_OBJECT, WRITE, callId, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+import { ACQUIRE, CALLS_OBJECT, CLOCK, CLOCK_OBJECT, READ, TASKS_OBJECT, WRITE, callId, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
-export { ACQUIRE, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, CREATE, READ, TASKS_OBJECT, WRITE, callId, isCall, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+export { ACQUIRE, CALLS_OBJECT, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, CREATE, READ, TASKS_OBJECT, WRITE, callId, isCall, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
 const NEVER: Promise<never> = new Promise<never>(() => {});
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -376,6 +376,8 @@ export class VirtualLoop implements Scheduler {
     outcome.catch(() => {});
     if (wait.state !== PENDING) return wait.promise as Promise<unknown>;
     wait.call = callId(this.#calls++);
+    // Call ids are start order: starts conflict, so equivalent schedules number calls alike.
+    this.#acc?.push(this.steps, CALLS_OBJECT, WRITE);
     wait.value = outcome;
     const io = this.#io;
     io.push(wait);
@@ -565,6 +567,9 @@ export class VirtualLoop implements Scheduler {
         if (wait.kind === START) this.#acc.push(this.steps, task, ACQUIRE);
         else if (wait.op === 'sleep' && wait.parked) this.#acc.push(this.steps, CLOCK_OBJECT, WRITE);
         if (wait.parked) this.#acc.push(this.steps, wait, ACQUIRE);
+        // A call's completion is an event of its own (chooser id `wait.call`) that continues the
+        // task: the task's later steps are ordered after it.
+        if (wait.call !== 0) this.#acc.push(this.steps, task, WRITE);
         if (wait.kind !== START && wait.op !== 'sleep' && wait.target !== undefined) this.#acc.push(this.steps, wait.target, wait.parked ? ACQUIRE : WRITE);
       }
       this.current = task;

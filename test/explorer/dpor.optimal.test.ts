@@ -50,4 +50,25 @@ describe('dpor traces', () => {
       expect(new Set(reduced.traces)).toEqual(new Set(full.traces));
     }
   });
+
+  it('with controlled calls, each completion an event of its own: every trace, reduced', async () => {
+    let schedules = 0;
+    let full = 0;
+    await fc.assert(
+      fc.asyncProperty(programs('calls'), async (tasks) => {
+        const all = await search(build(tasks, new Set()), false, 3000);
+        fc.pre(all.exhausted);
+        const reduced = await search(build(tasks, new Set()), true);
+        expect(reduced.exhausted).toBe(true);
+        expect(reduced.reduced).toBe(true);
+        expect(reduced.diverged).toBe(0);
+        expect(new Set(reduced.traces)).toEqual(new Set(all.traces));
+        schedules += reduced.traces.length;
+        full += all.traces.length;
+      }),
+      { numRuns: 60, seed: Number(process.env.DPOR_SEED ?? 2026) },
+    );
+    console.log(`dpor with calls: ${schedules} schedules where the full search ran ${full}`);
+    expect(schedules).toBeLessThan(full / 2);
+  }, 300_000);
 });

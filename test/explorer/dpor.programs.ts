@@ -21,8 +21,11 @@ export type Op =
   | { kind: 'call'; k: number }
   | { kind: 'timed'; ms: number; body: Op[] };
 
-/** Programs over Shared, locks, the event and the queue; with `timing`, also sleeps, timeouts, calls and cancels. */
-export function programs(timing: boolean): fc.Arbitrary<Op[][]> {
+/**
+ * Programs over Shared, locks, the event and the queue; with `timing`, also sleeps, timeouts,
+ * calls and cancels; with 'calls', controlled calls but no timers or cancels.
+ */
+export function programs(timing: boolean | 'calls'): fc.Arbitrary<Op[][]> {
   const untimed: fc.Arbitrary<Op>[] = [
     fc.record({ kind: fc.constant('read' as const), v: fc.nat(1) }),
     fc.record({ kind: fc.constant('write' as const), v: fc.nat(1), k: fc.nat(9) }),
@@ -36,11 +39,12 @@ export function programs(timing: boolean): fc.Arbitrary<Op[][]> {
     fc.record({ kind: fc.constant('cancel' as const), who: fc.nat(2) }),
     fc.record({ kind: fc.constant('call' as const), k: fc.nat(9) }),
   ];
-  const leaf = fc.oneof(...untimed, ...(timing ? timed : []));
+  const calls: fc.Arbitrary<Op>[] = [fc.record({ kind: fc.constant('call' as const), k: fc.nat(9) })];
+  const leaf = fc.oneof(...untimed, ...(timing === 'calls' ? calls : timing ? timed : []));
   const op: fc.Arbitrary<Op> = fc.oneof(
     { weight: 4, arbitrary: leaf },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('locked' as const), lock: fc.nat(1), body: fc.array(leaf, { minLength: 1, maxLength: 2 }) }) },
-    ...(timing ? [{ weight: 1, arbitrary: fc.record({ kind: fc.constant('timed' as const), ms: fc.integer({ min: 1, max: 2 }), body: fc.array(leaf, { minLength: 1, maxLength: 2 }) }) }] : []),
+    ...(timing === true ? [{ weight: 1, arbitrary: fc.record({ kind: fc.constant('timed' as const), ms: fc.integer({ min: 1, max: 2 }), body: fc.array(leaf, { minLength: 1, maxLength: 2 }) }) }] : []),
   );
   // A waiter only where some task sets the event, so most programs terminate.
   return fc

@@ -21,6 +21,8 @@ export interface Search {
   exhausted: boolean;
   blocked: number;
   diverged: number;
+  /** The reduction stayed on to the end (it drops itself for timed or cancelling programs). */
+  reduced: boolean;
 }
 
 const detect = { deadlock: true, leaks: true, unhandled: true, lockOrder: false };
@@ -28,7 +30,7 @@ const detect = { deadlock: true, leaks: true, unhandled: true, lockOrder: false 
 /** Runs dfs (reduced with `dpor`) until exhausted or `limit` schedules; names each schedule's trace. */
 export async function search(program: () => Promise<void> | void, dpor: boolean, limit = 200_000): Promise<Search> {
   const strategy = new DfsStrategy(Infinity, dpor);
-  const out: Search = { traces: [], schedules: [], failures: [], exhausted: false, blocked: 0, diverged: 0 };
+  const out: Search = { traces: [], schedules: [], failures: [], exhausted: false, blocked: 0, diverged: 0, reduced: false };
   for (let i = 0; i < limit; i++) {
     if (!strategy.beginRun(i)) {
       out.exhausted = true;
@@ -42,6 +44,7 @@ export async function search(program: () => Promise<void> | void, dpor: boolean,
   }
   out.blocked = strategy.stats?.blocked ?? 0;
   out.diverged = strategy.stats?.diverged ?? 0;
+  out.reduced = strategy.stats !== undefined;
   return out;
 }
 

@@ -16,6 +16,14 @@
  * Objects made before the run (module-level primitives, the clock) are themselves. A `Wait`
  * keeps its identity: it only links a wake-up to the step that settled it, within one run.
  *
+ * Controlled calls. Each pending call's completion is its own event (chooser id `callId(k)`,
+ * below -1): it delivers the call's outcome and runs the task on to its next scheduling point.
+ * It depends on the step that started the call (which wrote the call), comes in program order
+ * before the task's later steps (it writes the task; `owner`), and otherwise depends on what
+ * the continuation touches, like any step. Starting a call writes the run's list of calls, so
+ * calls keep their ids in equivalent schedules. The clock and cancellation are not modelled:
+ * a schedule that offers the clock or cancels a task ends the reduction (dfs.ts).
+ *
  * Happens-before: program order, plus every pair of dependent events in schedule order, closed
  * transitively (vector clocks indexed by task). A *race* is a pair of dependent events of two
  * tasks with no third event ordered between them, that could run the other way round. A
@@ -43,6 +51,8 @@ export interface Event {
    * every step until it has run again.
    */
   readonly unknown?: boolean;
+  /** For a controlled call's completion (task id below -1): the task it continues. */
+  owner?: number;
 }
 
 /** True when `a` and `b` do not commute: one task, or one object not only read by both. */
@@ -138,7 +148,10 @@ export class EventReader {
         this.#names.set(object, `${event.task}.${k}`);
         continue;
       }
-      event.names.push(this.#name(object));
+      const name = this.#name(object);
+      // A completion writes the task it continues right after acquiring its wait (loop.ts).
+      if (event.task < -1 && event.owner === undefined && kind === WRITE && object instanceof TaskImpl) event.owner = object.id;
+      event.names.push(name);
       event.kinds.push(kind);
     }
   }
@@ -166,13 +179,20 @@ export interface Race {
 
 /** Happens-before of one schedule, and its races. */
 export class HappensBefore {
-  /** clock[i][t]: the last event of task t ordered before or at event i (-1: none). */
+  /** clock[i][s]: the last event of the task in slot s ordered before or at event i (-1: none). */
   readonly clocks: Int32Array[] = [];
   readonly races: Race[] = [];
+  /** Slot of each chooser id (a task, or a controlled call's completion: ids below -1). */
+  readonly #slots = new Map<number, number>();
+  readonly #events: readonly Event[];
 
-  constructor(events: readonly Event[], tasks: number) {
+  constructor(events: readonly Event[]) {
+    this.#events = events;
+    for (const e of events) if (!this.#slots.has(e.task)) this.#slots.set(e.task, this.#slots.size);
+    const tasks = this.#slots.size;
+    const slot = (id: number): number => this.#slots.get(id)!;
     const objects = new Map<Name, ObjectState>();
-    const lastOf = new Int32Array(tasks).fill(-1); // last event of each task so far
+    const lastOf = new Int32Array(tasks).fill(-1); // last event of each slot so far
     const writers = new Map<Name, number>(); // a Wait's settling event
     for (let j = 0; j < events.length; j++) {
       const e = events[j]!;
@@ -189,7 +209,7 @@ export class HappensBefore {
       if (wake && enabled < 0) enabled = j - 1;
       const preds: number[] = [];
       const reversible: boolean[] = [];
-      const prev = lastOf[e.task]!;
+      const prev = lastOf[slot(e.task)]!;
       if (prev >= 0) {
         preds.push(prev);
         reversible.push(false);
@@ -205,7 +225,8 @@ export class HappensBefore {
         const add = (i: number): void => {
           if (i < 0 || events[i]!.task === e.task) return;
           const k = preds.indexOf(i);
-          const rev = !(kind === ACQUIRE && i <= enabled);
+          // A step of the task a call's completion continues is program-ordered after it.
+          const rev = !(kind === ACQUIRE && i <= enabled) && events[i]!.owner !== e.task;
           if (k < 0) {
             preds.push(i);
             reversible.push(rev);
@@ -228,14 +249,14 @@ export class HappensBefore {
         const c = this.clocks[i]!;
         for (let t = 0; t < tasks; t++) if (c[t]! > clock[t]!) clock[t] = c[t]!;
       }
-      clock[e.task] = j;
+      clock[slot(e.task)] = j;
       this.clocks.push(clock);
-      lastOf[e.task] = j;
+      lastOf[slot(e.task)] = j;
       // An immediate race: no other direct predecessor is already ordered after `i`.
       for (let k = 0; k < preds.length; k++) {
         if (!reversible[k]) continue;
         const i = preds[k]!;
-        const ti = events[i]!.task;
+        const ti = slot(events[i]!.task);
         let covered = false;
         for (let m = 0; m < preds.length && !covered; m++) if (m !== k && this.clocks[preds[m]!]![ti]! >= i) covered = true;
         if (!covered) this.races.push({ earlier: i, later: j });
@@ -244,7 +265,7 @@ export class HappensBefore {
   }
 
   /** True when event `j` is ordered after event `i` (i < j). */
-  after(i: number, j: number, task: number): boolean {
-    return this.clocks[j]![task]! >= i;
+  after(i: number, j: number): boolean {
+    return this.clocks[j]![this.#slots.get(this.#events[i]!.task)!]! >= i;
   }
 }

@@ -168,20 +168,15 @@ export class OptimalDpor {
     const reader = this.#reader ?? new EventReader(log);
     reader.readUpTo(path.length, this.#taskAt);
     const events = reader.events.slice(0, path.length);
-    let tasks = 0;
-    for (let i = 0; i < events.length; i++) {
-      path[i]!.child.event = events[i];
-      tasks = Math.max(tasks, events[i]!.task + 1);
-    }
-    const hb = new HappensBefore(events, tasks);
+    for (let i = 0; i < events.length; i++) path[i]!.child.event = events[i];
+    const hb = new HappensBefore(events);
     for (const { earlier, later } of hb.races) {
-      const ti = events[earlier]!.task;
       const v: Event[] = [];
       // Every later step not ordered after `earlier`, not only those before `later`: a shorter
       // sequence can leave a sleeping task looking like a weak initial, and lose a trace.
       const last = reversed(events[earlier]!, events[later]!);
       for (let k = earlier + 1; k < events.length; k++) {
-        if (k === later || hb.after(earlier, k, ti)) continue;
+        if (k === later || hb.after(earlier, k)) continue;
         v.push(events[k]!);
       }
       v.push(last);
