@@ -48,11 +48,13 @@ export class Barrier extends Resource {
 
   /** Number of tasks waiting in the filling state. */
   get nWaiting(): number {
+    this.observed();
     return this.#state === 'filling' ? this.#count : 0;
   }
 
   /** True when the barrier is broken. */
   get broken(): boolean {
+    this.observed();
     return this.#state === 'broken';
   }
 

@@ -28,6 +28,7 @@ export class Event extends Resource {
 
   /** True when the flag is set. */
   isSet(): boolean {
+    this.observed();
     return this.#set;
   }
 

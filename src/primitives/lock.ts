@@ -43,6 +43,7 @@ export class Lock extends Resource {
 
   /** True while some task holds the lock. */
   locked(): boolean {
+    this.observed();
     return this.#owner !== undefined;
   }
 

@@ -42,10 +42,10 @@ export class Queue<T> extends Resource {
   #unfinished = 0;
   #shutdown = false;
   readonly #getters: ParkingLot = new ParkingLot(() => {
-    if (!this.empty()) this.#getters.unpark();
+    if (this.#count() !== 0) this.#getters.unpark();
   });
   readonly #putters: ParkingLot = new ParkingLot(() => {
-    if (!this.full()) this.#putters.unpark();
+    if (!this.#isFull()) this.#putters.unpark();
   });
   readonly #joiners = new ParkingLot();
 
@@ -60,17 +60,29 @@ export class Queue<T> extends Resource {
 
   /** Number of items in the queue. */
   qsize(): number {
-    return this.#items.length - this.#head;
+    this.observed();
+    return this.#count();
   }
 
   /** True when the queue holds no item. */
   empty(): boolean {
-    return this.qsize() === 0;
+    this.observed();
+    return this.#count() === 0;
   }
 
   /** True when a bounded queue holds `maxsize` items. */
   full(): boolean {
-    return this.maxsize > 0 && this.qsize() >= this.maxsize;
+    this.observed();
+    return this.#isFull();
+  }
+
+  // The queue's own checks: part of its operations, not reads by the program.
+  #count(): number {
+    return this.#items.length - this.#head;
+  }
+
+  #isFull(): boolean {
+    return this.maxsize > 0 && this.#count() >= this.maxsize;
   }
 
   /** Storage hooks, overridden by LifoQueue and PriorityQueue. */
@@ -89,7 +101,7 @@ export class Queue<T> extends Resource {
   async put(item: T): Promise<void> {
     const task = this.enter();
     await task.loop.checkpoint(task, 'put', this);
-    while (this.full()) {
+    while (this.#isFull()) {
       if (this.#shutdown) throw new QueueShutDown(`can't put into Queue '${this.label}': it is shut down`);
       await this.#putters.park(task, 'put', this);
     }
@@ -104,7 +116,7 @@ export class Queue<T> extends Resource {
   putNowait(item: T): void {
     const task = this.enter();
     if (this.#shutdown) throw new QueueShutDown(`can't put into Queue '${this.label}': it is shut down`);
-    if (this.full()) throw new QueueFull(`can't put into Queue '${this.label}': it is full (maxsize ${this.maxsize})`);
+    if (this.#isFull()) throw new QueueFull(`can't put into Queue '${this.label}': it is full (maxsize ${this.maxsize})`);
     task.loop.note(task, 'put', this);
     this.insert(this.#items, item);
     this.#unfinished++;
@@ -118,7 +130,7 @@ export class Queue<T> extends Resource {
   async get(): Promise<T> {
     const task = this.enter();
     await task.loop.checkpoint(task, 'get', this);
-    while (this.empty()) {
+    while (this.#count() === 0) {
       if (this.#shutdown) throw new QueueShutDown(`can't get from Queue '${this.label}': it is shut down and empty`);
       await this.#getters.park(task, 'get', this);
     }
@@ -132,7 +144,7 @@ export class Queue<T> extends Resource {
    */
   getNowait(): T {
     const task = this.enter();
-    if (this.empty()) {
+    if (this.#count() === 0) {
       if (this.#shutdown) throw new QueueShutDown(`can't get from Queue '${this.label}': it is shut down and empty`);
       throw new QueueEmpty(`can't get from Queue '${this.label}': it is empty`);
     }
@@ -177,7 +189,7 @@ export class Queue<T> extends Resource {
     task.loop.note(task, 'shutdown', this);
     this.#shutdown = true;
     if (immediate) {
-      while (!this.empty()) {
+      while (this.#count() !== 0) {
         const { head } = this.take(this.#items, this.#head);
         this.#head = head;
         if (this.#unfinished > 0) this.#unfinished--;
@@ -191,7 +203,7 @@ export class Queue<T> extends Resource {
   }
 
   protected idle(): boolean {
-    return this.empty() && this.#unfinished === 0 && !this.#shutdown && this.#getters.size + this.#putters.size + this.#joiners.size === 0;
+    return this.#count() === 0 && this.#unfinished === 0 && !this.#shutdown && this.#getters.size + this.#putters.size + this.#joiners.size === 0;
   }
 
   abandon(): void {
@@ -205,7 +217,7 @@ export class Queue<T> extends Resource {
   }
 
   override toString(): string {
-    const size = this.maxsize > 0 ? `${this.qsize()}/${this.maxsize}` : `${this.qsize()}`;
+    const size = this.maxsize > 0 ? `${this.#count()}/${this.maxsize}` : `${this.#count()}`;
     return `<${this.kind} '${this.label}' size=${size} getters=${this.#getters.size} putters=${this.#putters.size}${this.#shutdown ? ' shutdown' : ''}>`;
   }
 }

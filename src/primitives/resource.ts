@@ -8,7 +8,7 @@
  * an error naming it.
  */
 import { currentTask, type Bindable, type Scheduler } from '../scheduler/context.js';
-import { CREATE } from '../scheduler/types.js';
+import { CREATE, READ } from '../scheduler/types.js';
 import { InvalidStateError, show } from '../scheduler/errors.js';
 import { OUTSIDE } from '../scheduler/real.js';
 import type { TaskImpl } from '../scheduler/task.js';
@@ -56,6 +56,14 @@ export abstract class Resource implements Bindable {
 
   /** Called when the primitive moves to a new controlled run. */
   protected rebound(): void {}
+
+  /**
+   * The program reads this primitive's state (`locked()`, `qsize()`, …): recorded for
+   * partial-order reduction, so a step that branches on it conflicts with steps that change it.
+   */
+  protected observed(): void {
+    currentTask()?.loop.touch(this, READ);
+  }
 
   /** Binds to the calling task's run and returns the calling task. */
   protected enter(): TaskImpl {

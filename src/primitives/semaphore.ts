@@ -48,11 +48,13 @@ export class Semaphore extends Resource {
 
   /** Permits available now. */
   get value(): number {
+    this.observed();
     return this.#value;
   }
 
   /** True when `acquire()` would wait. */
   locked(): boolean {
+    this.observed();
     return this.#value === 0 || this.#lot.size > 0;
   }
 

@@ -150,8 +150,8 @@ class Gathering extends Future<unknown[]> {
       this.#children.push(f);
       f.onDone((child) => this.#childDone(i, child));
       item.then(
-        (v) => f.done() || f.resolve(v),
-        (e: unknown) => f.done() || f.reject(e),
+        (v) => f.isDone() || f.resolve(v),
+        (e: unknown) => f.isDone() || f.reject(e),
       );
       this.#loop.track(item);
     } else {
@@ -179,7 +179,7 @@ class Gathering extends Future<unknown[]> {
     // Successful completions commute (a read); a failure decides which error wins (a write).
     const by = currentTask();
     by?.loop.touch(this, failed ? WRITE : READ);
-    if (failed && !this.done() && !this.#cancelling) {
+    if (failed && !this.isDone() && !this.#cancelling) {
       this.reject(error);
       return;
     }
@@ -187,13 +187,13 @@ class Gathering extends Future<unknown[]> {
   }
 
   #finishIfDone(): void {
-    if (this.#left > 0 || this.done()) return;
+    if (this.#left > 0 || this.isDone()) return;
     if (this.#cancelling) super.cancel();
     else this.resolve(this.#results);
   }
 
   override cancel(reason?: unknown): boolean {
-    if (this.done()) return false;
+    if (this.isDone()) return false;
     let any = false;
     for (const child of this.#children) if (child.cancel(reason)) any = true;
     if (!any) return super.cancel(reason);
@@ -343,7 +343,7 @@ class Group implements TaskGroup {
 
   abort(): void {
     this.aborting = true;
-    for (const c of this.children) if (!c.done()) c.cancel();
+    for (const c of this.children) if (!c.isDone()) c.cancel();
   }
 
   #childDone(task: TaskImpl): void {
@@ -353,7 +353,7 @@ class Group implements TaskGroup {
       this.errors.push(task.value);
       if (!this.aborting) {
         this.abort();
-        if (this.parent !== undefined && !this.parent.done()) {
+        if (this.parent !== undefined && !this.parent.isDone()) {
           this.parentCancelled = true;
           this.parent.cancel();
         }
@@ -361,7 +361,7 @@ class Group implements TaskGroup {
     } else if (task.outcome === 'cancelled') {
       task.retrieved = true;
     }
-    if (this.left === 0 && this.waiter !== undefined && !this.waiter.done()) this.waiter.resolve();
+    if (this.left === 0 && this.waiter !== undefined && !this.waiter.isDone()) this.waiter.resolve();
   }
 }
 

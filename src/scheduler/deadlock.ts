@@ -20,7 +20,7 @@ export interface BlockedTask {
 export function blockedTasks(tasks: readonly TaskImpl[]): BlockedTask[] {
   const out: BlockedTask[] = [];
   for (const task of tasks) {
-    if (task.done()) continue;
+    if (task.isDone()) continue;
     const waitsOn: string[] = [];
     const holders: TaskImpl[] = [];
     const via: string[] = [];
@@ -33,7 +33,7 @@ export function blockedTasks(tasks: readonly TaskImpl[]): BlockedTask[] {
         via.push(target === h ? '' : (target?.label ?? ''));
       }
       const what = target !== undefined ? String(target) : wait.op === 'sleep' ? 'a timer' : `'${wait.op}'`;
-      const by = held.length > 0 ? ` held by ${held.map((h) => (h.done() ? `${h.name} (which has finished without releasing it)` : h.name)).join(', ')}` : '';
+      const by = held.length > 0 ? ` held by ${held.map((h) => (h.isDone() ? `${h.name} (which has finished without releasing it)` : h.name)).join(', ')}` : '';
       waitsOn.push(`${wait.op} on ${what}${by}`);
     }
     if (task.unknown) waitsOn.push('a promise interleaved does not control (not settled by any task, timer or controlled call)');

@@ -43,11 +43,19 @@ export class Future<T> implements PromiseLike<T> {
 
   /** True once resolved, rejected or cancelled. */
   done(): boolean {
+    // The program branching on it reads the future's state (partial-order reduction).
+    currentTask()?.loop.touch(this, READ);
+    return this.#state !== 'pending';
+  }
+
+  /** @internal `done()` for interleaved's own bookkeeping: not a read by the program. */
+  isDone(): boolean {
     return this.#state !== 'pending';
   }
 
   /** True when the future was cancelled. */
   cancelled(): boolean {
+    currentTask()?.loop.touch(this, READ);
     return this.#state === 'cancelled';
   }
 

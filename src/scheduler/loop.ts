@@ -242,7 +242,7 @@ export class VirtualLoop implements Scheduler {
    * whose timer was cleared after it fell due). It ends cancelled and is never reported.
    */
   discard(task: TaskImpl): void {
-    if (task.started() || task.done()) return;
+    if (task.started() || task.isDone()) return;
     for (let i = 0; i < this.#ready.length; i++) {
       const wait = this.#ready[i]!;
       if (wait.task === task && wait.kind === START) {
@@ -457,7 +457,7 @@ export class VirtualLoop implements Scheduler {
   #afterStep(): void {
     if (this.#ended !== undefined) return;
     const task = this.current;
-    if (task !== undefined && !task.done() && task.pendingWaits.length === 0 && task.readyCount === 0 && !task.unknown) {
+    if (task !== undefined && !task.isDone() && task.pendingWaits.length === 0 && task.readyCount === 0 && !task.unknown) {
       // The task awaits a promise nothing in the run announced. Attributing code directly is
       // then unsafe (another task may settle it and both would run in one step): restart in
       // context mode. In context mode it is blocked on whatever will settle that promise.
@@ -489,7 +489,7 @@ export class VirtualLoop implements Scheduler {
         return;
       }
       if (ready.length === 0 && io.length === 0) {
-        if (this.tasks[0]!.done() && timers.onlyDaemons()) {
+        if (this.tasks[0]!.isDone() && timers.onlyDaemons()) {
           this.#conclude(timers.liveDaemons());
           return;
         }
@@ -616,10 +616,10 @@ export class VirtualLoop implements Scheduler {
     const root = this.tasks[0]!;
     // The common ending, checked without allocating: the program finished, every task is done,
     // and no failure went unobserved.
-    let clean = root.done();
+    let clean = root.isDone();
     for (let i = 1; clean && i < this.tasks.length; i++) {
       const t = this.tasks[i]!;
-      if (!t.done() || (t.outcome === 'error' && !t.retrieved)) clean = false;
+      if (!t.isDone() || (t.outcome === 'error' && !t.retrieved)) clean = false;
     }
     if (clean && !daemons) {
       this.#end({ kind: 'ok' });
@@ -638,7 +638,7 @@ export class VirtualLoop implements Scheduler {
       }
     }
     const blocked = blockedTasks(this.tasks);
-    if (!root.done()) {
+    if (!root.isDone()) {
       // A native promise the run waits on (gather) is still pending: it may be real I/O, which
       // only context mode records.
       if (this.direct && this.#inflight > 0) {

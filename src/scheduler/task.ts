@@ -13,7 +13,7 @@
  */
 import { currentTask, type Scheduler } from './context.js';
 import { CancelledError, InvalidStateError, invariant } from './errors.js';
-import { CANCEL_OBJECT, CLOCK_OBJECT, WRITE } from './types.js';
+import { CANCEL_OBJECT, CLOCK_OBJECT, READ, WRITE } from './types.js';
 import { READY, Wait } from './wait.js';
 
 const NEW = 0;
@@ -83,11 +83,19 @@ export class TaskImpl<T = unknown> implements Task<T> {
   }
 
   done(): boolean {
+    // The program branching on it reads the task's state (partial-order reduction).
+    this.loop.touch(this, READ);
     return this.#status === DONE;
   }
 
   cancelled(): boolean {
+    this.loop.touch(this, READ);
     return this.outcome === 'cancelled';
+  }
+
+  /** @internal `done()` for interleaved's own bookkeeping: not a read by the program. */
+  isDone(): boolean {
+    return this.#status === DONE;
   }
 
   /** True when the task's first step has been taken. */
