@@ -201,7 +201,9 @@ export class VirtualLoop implements Scheduler {
     return this.done;
   }
 
+  /** Virtual time, read by the program (`now()`, fake `Date.now()`): a read of the clock. */
   now(): number {
+    if (this.#acc !== undefined && this.#ended === undefined) this.#acc.push(this.steps, CLOCK_OBJECT, READ);
     return this.time;
   }
 
