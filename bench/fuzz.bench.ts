@@ -77,7 +77,7 @@ const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`fuzz workers benchmark: ${REPS} reps x ${DURATION}, load average before: ${load()}`);
 const one: Measure[] = [];
 const two: Measure[] = [];
-const fmt = (m: Measure): string => `${Math.round(m.rate)}/s (${Math.round(m.perCpu)} per CPU-s)`;
+const fmt = (m: Measure): string => `${Math.round(m.rate)}/s (${Math.round(m.perCpu)} per CPU-s, ${(m.rate / m.perCpu).toFixed(2)} cores used)`;
 for (let r = 0; r < REPS; r++) {
   if (QUIET) console.log(`machine idle ${(100 * (await waitQuiet())).toFixed(0)}% before rep ${r + 1}`);
   one.push(measure(1));
