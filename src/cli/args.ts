@@ -3,7 +3,7 @@
  * {@link UsageError} (exit code 2) naming the flag, the value and what is expected.
  */
 import { availableParallelism } from 'node:os';
-import type { StrategyName } from '../explorer/options.js';
+import { STRATEGIES, type StrategyName } from '../explorer/options.js';
 
 /**
  * A bad command line: exit code 2 with this message and the usage text.
@@ -73,7 +73,6 @@ export interface ReplayArgs {
   token: string;
 }
 
-const STRATEGIES: readonly StrategyName[] = ['random', 'pct', 'pos', 'surw', 'dfs', 'portfolio'];
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
