@@ -219,22 +219,19 @@ function setImmediate(this: unknown, callback: unknown, ...args: unknown[]): unk
   return new FakeTimer(loop, 'setImmediate', callback, args, 0, false);
 }
 
-function clearTimeout(this: unknown, handle?: unknown): void {
-  const fake = find(handle);
-  if (fake !== undefined) fake.clear();
-  else host.clearTimeout(handle as Parameters<typeof host.clearTimeout>[0]);
+/** A `clear*` forwarder: a virtual handle (or its numeric id) is cleared here, anything else by the host. */
+function clearing(name: string, real: (handle: never) => void): (handle?: unknown) => void {
+  const clear = (handle?: unknown): void => {
+    const fake = find(handle);
+    if (fake !== undefined) fake.clear();
+    else real(handle as never);
+  };
+  return Object.defineProperty(clear, 'name', { value: name });
 }
 
-function clearInterval(this: unknown, handle?: unknown): void {
-  const fake = find(handle);
-  if (fake !== undefined) fake.clear();
-  else host.clearInterval(handle as Parameters<typeof host.clearInterval>[0]);
-}
-
-function clearImmediate(this: unknown, handle?: unknown): void {
-  if (handle instanceof FakeTimer) handle.clear();
-  else host.clearImmediate(handle as Parameters<typeof host.clearImmediate>[0]);
-}
+const clearTimeout = clearing('clearTimeout', host.clearTimeout);
+const clearInterval = clearing('clearInterval', host.clearInterval);
+const clearImmediate = clearing('clearImmediate', host.clearImmediate);
 
 // ---- node:timers/promises -----------------------------------------------------------------
 
