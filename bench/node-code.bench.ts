@@ -9,7 +9,8 @@
 // Both count their scheduling points where they happen; the ratio is points/s direct / node.
 // Samples alternate (direct, node, direct, node, ...); medians are reported.
 //
-// Usage: npm run bench:node [-- runs=2000 reps=7]
+// Usage: npm run bench:node [-- runs=2000 reps=7 only=direct|node]
+// `only=` runs one side alone, e.g. under `node --cpu-prof` to see where its time goes.
 // This is a benchmark, not a test: it prints numbers and exits 0 unless a side fails.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -73,11 +74,23 @@ async function sample(program: () => Promise<void>, runs: number, fakeTimers: bo
 async function main(): Promise<void> {
   let runs = 2000;
   let reps = 7;
+  let only: string | undefined;
   for (const arg of process.argv.slice(2)) {
-    const m = /^(runs|reps)=(\d+)$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg}: use runs=N reps=N`);
-    if (m[1] === 'runs') runs = Number(m[2]);
+    const m = /^(runs|reps)=(\d+)$|^only=(direct|node)$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg}: use runs=N reps=N only=direct|node`);
+    if (m[3] !== undefined) only = m[3];
+    else if (m[1] === 'runs') runs = Number(m[2]);
     else reps = Number(m[2]);
+  }
+  if (only !== undefined) {
+    // One side alone (to profile it, or to see it without the other side in the process).
+    const program = only === 'direct' ? direct : nodeCode;
+    const fake = only === 'node';
+    await sample(program, 200, fake);
+    const rates: number[] = [];
+    for (let r = 0; r < reps; r++) rates.push(await sample(program, runs, fake));
+    console.log(`${only} alone: median ${Math.round(median(rates)).toLocaleString('en-US')} points/s over ${reps} samples`);
+    return;
   }
   console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? '?'} (${os.cpus().length} logical), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${runs} schedules per sample, ${reps} samples per side, alternating`);

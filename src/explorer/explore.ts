@@ -24,7 +24,7 @@ import { HEAD, ReplayChooser, choicesOf, type Departures } from './replay.js';
 import { buildMessage, errorText } from './report.js';
 import { shrink } from './shrink.js';
 import { runSchedule, type RunConfig, type ScheduleResult } from './runner.js';
-import type { Chooser, RunRecipe, Strategy } from './strategy.js';
+import { runPrng, seedKey, type Chooser, type RunRecipe, type Strategy } from './strategy.js';
 import { FLAG_CONTEXT, FLAG_FAKE_TIMERS, MAX_TOKEN_LENGTH, TokenError, decodeToken, encodeRecipe, encodeSparse, hashOfChoices, type Schedule } from './token.js';
 import { SurwStrategy } from './surw.js';
 
@@ -161,16 +161,14 @@ function configOf(o: Resolved, direct: boolean, trace: boolean, randomSeed: numb
 }
 
 /**
- * The seed of run `index`'s randomness (`Math.random`, …): a 32-bit FNV-1a hash of the search
- * seed and the index, never 0. A strategy whose runs build on its earlier ones (its recipe says
+ * The seed of run `index`'s randomness (`Math.random`, …): the first 32 bits of that run's own
+ * stream (`runPrng`) under a key of its own, independent of the strategy's choices; never 0 (a
+ * token's "no seed"). A strategy whose runs build on its earlier ones (its recipe says
  * `history`: dfs, surw) keeps the seed of its first run for all of them: a replay token carries
  * one seed, and making run k again runs 0..k-1 with it.
  */
-export function runSeed(seed: string, index: number): number {
-  const text = `${seed}/${index}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0) || 1;
+function runSeed(randomKey: string, index: number): number {
+  return Math.floor(runPrng(randomKey, index)() * 2 ** 32) || 1;
 }
 
 /**
@@ -354,6 +352,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
 
   // One configuration for the whole search; a run that needed context mode switches it for good.
   const config = configOf(o, true, o.checkDeterminism > 0, 0);
+  const randomKey = seedKey(`${o.seed}/randomness`);
   const historySeeds = new Map<string, number>();
   for (let i = 0, t = started; i < o.runs; i++) {
     if (t - started >= o.timeLimit) break;
@@ -363,7 +362,7 @@ async function search(program: Program, o: Resolved): Promise<ExploreReport> {
     }
     config.accesses = strategy.needsAccesses === true;
     const named = strategy.recipe?.();
-    let randomSeed = runSeed(o.seed, i);
+    let randomSeed = runSeed(randomKey, i);
     if (named?.history === true) {
       randomSeed = historySeeds.get(named.strategy) ?? randomSeed;
       historySeeds.set(named.strategy, randomSeed);

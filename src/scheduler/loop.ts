@@ -194,9 +194,9 @@ export class VirtualLoop implements Scheduler {
     active.loop = this;
     if (!this.direct) this.#baseline = resourceCounts();
     this.#enqueueStart(new TaskImpl(this, 0, 'main', program));
-    // The first decision comes once the caller's queues drained too: another check() started in
-    // the same Promise.all must not run as if it were the program.
-    this.inStep = true;
+    // The first decision comes once the caller's queues drained too: the caller's own code
+    // (the test that called run(), another check() started in the same Promise.all) is not the
+    // run's, so `inStep` stays false until the first event is delivered.
     this.#armDrain();
     return this.done;
   }
@@ -321,16 +321,12 @@ export class VirtualLoop implements Scheduler {
    */
   sleepWait(task: TaskImpl, ms: number, op: string, value?: unknown): Wait {
     const wait = this.park(task, op);
-    if (wait.state === PENDING && ms !== Infinity) {
-      const timer = this.#timers.add(this.time + Math.max(0, ms), () => this.wake(wait, value));
-      wait.home = timer;
-    }
+    if (wait.state === PENDING && ms !== Infinity) wait.home = this.addTimer(ms, () => this.wake(wait, value));
     return wait;
   }
 
-  callLater(ms: number, fn: () => void, daemon = false): TimerHandle {
-    if (ms === Infinity) return NO_TIMER;
-    return this.#timers.add(this.time + Math.max(0, ms), fn, daemon);
+  callLater(ms: number, fn: () => void): TimerHandle {
+    return ms === Infinity ? NO_TIMER : this.addTimer(ms, fn);
   }
 
   /** A virtual timer `ms` from now (fake-timers.ts): the Timer itself, whose flags it adjusts. */

@@ -138,12 +138,20 @@ describe('randomness inside a run', () => {
     }
   });
 
-  it('outside a run Math.random is the host generator again', async () => {
-    await run(async () => {
-      Math.random();
-    });
-    const values = new Set(Array.from({ length: 20 }, () => Math.random()));
-    expect(values.size).toBe(20);
+  it('outside a run Math.random is the host generator again, not the run\'s stream', async () => {
+    const draw = (n: number, into: number[]) => async () => {
+      for (let i = 0; i < n; i++) into.push(Math.random());
+    };
+    const first: number[] = [];
+    const longer: number[] = [];
+    await run(draw(10, first));
+    const outside = Array.from({ length: 10 }, () => Math.random());
+    await run(draw(20, longer));
+    // Each run starts its seeded stream afresh (run() uses one seed): the same first values.
+    expect(longer.slice(0, 10)).toEqual(first);
+    // Code outside the run did not continue that stream.
+    expect(outside).not.toEqual(longer.slice(10));
+    for (const x of outside) expect(longer).not.toContain(x);
   });
 });
 

@@ -176,6 +176,31 @@ describe('timer entry points under fakeTimers', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(4);
   });
 
+  it('the caller\'s own code right after starting a run keeps real timers, clock and randomness', async () => {
+    let seededFirst = 0;
+    await run(async () => {
+      seededFirst = Math.random(); // the first value of a run's stream (run() has one seed)
+    });
+    let inside = '';
+    let insideRandom = 0;
+    const pending = run(async () => {
+      inside = setTimeout(() => {}, 1).constructor.name;
+      insideRandom = Math.random();
+    }, { fakeTimers: true });
+    // run() has begun (the run is active) but its first step has not been delivered yet.
+    const handle = setTimeout(() => {}, 1);
+    const outsideKind = handle.constructor.name;
+    clearTimeout(handle);
+    const clock = Date.now();
+    const outsideRandom = Math.random();
+    await pending;
+    expect(outsideKind).toBe('Timeout');
+    expect(clock).toBeGreaterThan(Date.UTC(2026, 0, 1));
+    expect(outsideRandom).not.toBe(seededFirst);
+    expect(inside).toBe('FakeTimer');
+    expect(insideRandom).toBe(seededFirst);
+  });
+
   it('timers are real again after every run: passing, failing, or thrown synchronously', async () => {
     const programs = [
       async () => {
