@@ -7,7 +7,7 @@
 // Usage: npm run bench:dpor
 
 import { check, type Program } from 'interleaved';
-import { filesystem, indexer, lastzero, lockedCounter, philosophers, readersWriters, separate, writers } from './dpor.programs.js';
+import { filesystem, indexer, lastzero, lockedCounter, philosophers, readersWriters, separate, sleepers, timeouts, writers } from './dpor.programs.js';
 
 const cases: [string, Program, number, boolean][] = [
   ['3 tasks, separate variables, 2 yields each', separate(3, 2), 1, true],
@@ -23,6 +23,9 @@ const cases: [string, Program, number, boolean][] = [
   ['dining philosophers(3)', philosophers(3), 16, true],
   ['3 tasks incrementing under one Lock', lockedCounter(3), 36, true],
   ['4 tasks incrementing under one Lock', lockedCounter(4), 552, true],
+  ['3 sleepers, own variables', sleepers(3), 1, true],
+  ['3 calls under timeout', timeouts(3), 8, true],
+  ['4 calls under timeout', timeouts(4), 16, true],
 ];
 
 console.log(`dfs schedules until exhausted, node ${process.version}\n`);

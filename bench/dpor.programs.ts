@@ -8,7 +8,7 @@
 // (Flanagan & Godefroid, POPL 2005); readers-writers, N writers and separate variables (the
 // textbook cases); dining philosophers (Dijkstra).
 
-import { gather, Lock, Shared, spawn, yieldNow, type Program } from 'interleaved';
+import { controlled, gather, Lock, Shared, sleep, spawn, timeout, TimeoutError, yieldNow, type Program } from 'interleaved';
 
 /** `n` tasks each read and write their own variable after `pad` yields: one trace. */
 export function separate(n: number, pad = 1): Program {
@@ -178,6 +178,44 @@ export function lockedCounter(n: number): Program {
     });
     const all = [];
     for (let i = 0; i < n; i++) all.push(spawn(inc));
+    await gather(...all);
+  };
+}
+
+/**
+ * `n` tasks each await a controlled call under `timeout(10)` and record on their own variable
+ * whether it answered in time: every call completes before or after the timers fire, 2^n traces.
+ */
+export function timeouts(n: number): Program {
+  return async () => {
+    const io = controlled(async (i: number) => i, 'io');
+    const all = [];
+    for (let i = 0; i < n; i++) {
+      const got = new Shared(0, { name: `got${i}` });
+      all.push(spawn(async () => {
+        try {
+          got.set(await timeout(10, () => io(i + 1)));
+        } catch (error) {
+          if (!(error instanceof TimeoutError)) throw error;
+          got.set(-1);
+        }
+      }));
+    }
+    await gather(...all);
+  };
+}
+
+/** `n` tasks each sleep `i + 1` ms, then write their own variable: one trace. */
+export function sleepers(n: number): Program {
+  return async () => {
+    const all = [];
+    for (let i = 0; i < n; i++) {
+      const v = new Shared(0, { name: `v${i}` });
+      all.push(spawn(async () => {
+        await sleep(i + 1);
+        v.set(1);
+      }));
+    }
     await gather(...all);
   };
 }

@@ -13,14 +13,14 @@
  * With `dpor: true` the user declares that tasks share state only through `Shared` and
  * interleaved's primitives, and the search is optimal DPOR (dpor/optimal.ts): one schedule per
  * Mazurkiewicz trace. Each controlled call's completion is an event of its own there, ordered
- * after the step that started the call and before the task's later steps. A schedule that
- * offers the clock or cancels a task switches the search to the unreduced one (started over):
- * the dependence model does not cover virtual time or cancellation yet. A finite preemption bound
- * also means the unreduced search (bounding and the reduction do not compose soundly).
+ * after the step that started the call and before the task's later steps; letting virtual time
+ * run is an event too, and cancellation a write to what the cancelled task waits on
+ * (dpor/events.ts states the dependence). A finite preemption bound means the unreduced search
+ * (bounding and the reduction do not compose soundly).
  *
  * Cost: O(depth) per schedule to backtrack, plus the reduction's race analysis.
  */
-import { CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, type AccessLog } from '../scheduler/loop.js';
+import type { AccessLog } from '../scheduler/loop.js';
 import { OptimalDpor, type DporStats } from './dpor/optimal.js';
 import type { RunRecipe, Strategy } from './strategy.js';
 
@@ -101,10 +101,6 @@ export class DfsStrategy implements Strategy {
   #index = 0;
   readonly #full: ExhaustiveSearch;
   #dpor: OptimalDpor | undefined;
-  /** The reduction was dropped after the last schedule: the full search starts over. */
-  #restart = false;
-  /** The run offered the clock as a candidate (the dependence model has no clock yet). */
-  #sawClock = false;
 
   constructor(preemptionBound: number, dpor = false) {
     this.#full = new ExhaustiveSearch(preemptionBound);
@@ -138,30 +134,17 @@ export class DfsStrategy implements Strategy {
 
   beginRun(index: number): boolean {
     this.#index = index;
-    this.#sawClock = false;
     if (this.#dpor !== undefined) return this.#dpor.beginRun(index);
-    if (this.#restart) {
-      this.#restart = false;
-      return this.#full.beginRun(0);
-    }
     return this.#full.beginRun(index);
   }
 
   choose(candidates: readonly number[]): number {
-    if (candidates.includes(CLOCK)) this.#sawClock = true;
     return this.#dpor !== undefined ? this.#dpor.choose(candidates) : this.#full.choose(candidates);
   }
 
-  endRun(choices: readonly number[], _failed: boolean, accesses?: AccessLog): void {
+  endRun(choices: readonly number[], failed: boolean, accesses?: AccessLog): void {
     if (this.#dpor === undefined) return this.#full.endRun(choices.length);
-    if (this.#sawClock || accesses === undefined || accesses.includes(CLOCK_OBJECT) || accesses.includes(CANCEL_OBJECT)) {
-      // Virtual time (offered only when every task waits, so its enabling depends on every
-      // step) and cancellation are outside the dependence model: the search starts over
-      // without the reduction.
-      this.#dpor = undefined;
-      this.#restart = true;
-      return;
-    }
-    this.#dpor.endRun(choices.length, accesses);
+    if (accesses === undefined) throw new Error('interleaved internal error: dfs with dpor ran a schedule without its access log');
+    this.#dpor.endRun(choices.length, accesses, failed);
   }
 }

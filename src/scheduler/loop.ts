@@ -49,9 +49,9 @@ import seedrandom from 'seedrandom';
 import { TimerHeap, type Timer } from './timers.js';
 import { PENDING, READY, START, Wait, type Target } from './wait.js';
 import { LockOrder } from './lock-order.js';
-import { ACQUIRE, CALLS_OBJECT, CLOCK, CLOCK_OBJECT, READ, TASKS_OBJECT, WRITE, callId, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+import { ACQUIRE, CLOCK, CLOCK_OBJECT, CREATE, READ, TASKS_OBJECT, TIMERS_PENDING, WRITE, callId, type AccessKind, type AccessLog, type Chooser, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
-export { ACQUIRE, CALLS_OBJECT, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, CREATE, READ, TASKS_OBJECT, WRITE, callId, isCall, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
+export { ACQUIRE, CANCEL_OBJECT, CLOCK, CLOCK_OBJECT, CREATE, READ, TASKS_OBJECT, TIMERS_PENDING, WRITE, callId, isCall, type AccessKind, type AccessLog, type Chooser, type Detect, type FailureKind, type LoopConfig, type RunEnd, type TraceEvent } from './types.js';
 
 const NEVER: Promise<never> = new Promise<never>(() => {});
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -74,7 +74,9 @@ function wakeDetail(wait: Wait): TraceEvent['detail'] {
 }
 
 /** A controlled call, named in traces: `db.query#2` is the second call of `db.query` in the run. */
-class Call implements Target {
+export class Call implements Target {
+  /** Its id among the loop's candidates while pending (`callId`); 0 if it never was. */
+  id = 0;
   constructor(readonly label: string) {}
   toString(): string {
     return `call ${this.label}`;
@@ -331,6 +333,8 @@ export class VirtualLoop implements Scheduler {
 
   /** A virtual timer `ms` from now (fake-timers.ts): the Timer itself, whose flags it adjusts. */
   addTimer(ms: number, fn: () => void): Timer {
+    // A step that makes a timer lets time run later (see TIMERS_PENDING).
+    this.#acc?.push(this.steps, TIMERS_PENDING, WRITE);
     return this.#timers.add(this.time + Math.max(0, ms), fn);
   }
 
@@ -368,14 +372,16 @@ export class VirtualLoop implements Scheduler {
     const n = (names.get(label) ?? 0) + 1;
     names.set(label, n);
     const call = new Call(`${label}#${n}`);
+    // Named by the task that starts it (its maker) for partial-order reduction, whatever the
+    // order calls of different tasks start in.
+    this.#acc?.push(this.steps, call, CREATE);
     this.note(task, 'call', call);
     const wait = this.park(task, 'complete', call);
     // Avoid an unhandled rejection while the strategy delays the completion.
     outcome.catch(() => {});
     if (wait.state !== PENDING) return wait.promise as Promise<unknown>;
     wait.call = callId(this.#calls++);
-    // Call ids are start order: starts conflict, so equivalent schedules number calls alike.
-    this.#acc?.push(this.steps, CALLS_OBJECT, WRITE);
+    call.id = wait.call;
     wait.value = outcome;
     const io = this.#io;
     io.push(wait);
@@ -531,6 +537,7 @@ export class VirtualLoop implements Scheduler {
         this.#clockStep(true);
         continue;
       }
+      if (id < CLOCK && this.#acc !== undefined && this.#timers.peek() !== undefined) this.#acc.push(this.steps, TIMERS_PENDING, READ);
       let wait: Wait | undefined;
       if (fast) {
         wait = ready[index]!;

@@ -134,8 +134,12 @@ export const CLOCK_OBJECT: object = Object.freeze({ clock: true });
 /** Stands for the run's list of tasks: a spawn writes it (task ids are creation order). */
 export const TASKS_OBJECT: object = Object.freeze({ tasks: true });
 
-/** Stands for the run's list of controlled calls: a call's id is its place in it. */
-export const CALLS_OBJECT: object = Object.freeze({ calls: true });
+/**
+ * Not an object the program shares: marks a controlled call's completion taken while a timer
+ * was pending (READ), and a step that made a timer (WRITE). Either means the call could have
+ * completed after virtual time ran instead.
+ */
+export const TIMERS_PENDING: object = Object.freeze({ timersPending: true });
 
 /** Marks a step that cancelled a task, in access logs. */
 export const CANCEL_OBJECT: object = Object.freeze({ cancel: true });

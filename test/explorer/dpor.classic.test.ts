@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check } from 'interleaved';
-import { filesystem, indexer, lastzero, lockedCounter, philosophers, readersWriters, separate, writers } from '../../bench/dpor.programs.js';
+import { filesystem, indexer, lastzero, lockedCounter, philosophers, readersWriters, separate, sleepers, timeouts, writers } from '../../bench/dpor.programs.js';
 import { distinct, search } from './dpor.traces.js';
 
 /**
@@ -33,6 +33,10 @@ const rows: Row[] = [
   ['2 tasks incrementing under one Lock', lockedCounter(2), 4, 4, true],
   ['3 tasks incrementing under one Lock', lockedCounter(3), 36, 36, true],
   ['4 tasks incrementing under one Lock', lockedCounter(4), 552, 552, false],
+  ['3 sleepers on their own variables', sleepers(3), 1, 1, true],
+  ['2 calls under timeout: each answers in time or not, 2^2', timeouts(2), 4, 4, true],
+  ['3 calls under timeout: 2^3', timeouts(3), 8, 8, true],
+  ['5 calls under timeout: 2^5', timeouts(5), 32, 32, false],
 ];
 
 describe('dfs + dpor on the classic benchmarks', () => {

@@ -5,34 +5,52 @@ import { distinct, search } from './dpor.traces.js';
 
 /**
  * Completeness and optimality of dfs + dpor at the level of Mazurkiewicz traces, against the
- * unreduced search on random programs over Shared, locks, an event and a bounded queue: the
- * reduced search reaches every trace the full one reaches, and runs few schedules beyond one
- * per trace (see dpor/optimal.ts for where it cannot know better). Set DPOR_SEED to vary it.
+ * unreduced search on random programs over Shared, locks, an event and a bounded queue (and
+ * with sleeps, timeouts, controlled calls and cancellation): the reduced search reaches every
+ * trace the full one reaches, and runs few schedules beyond one per trace (see dpor/optimal.ts
+ * for where it cannot know better). Set DPOR_SEED to vary it.
  */
+interface Totals {
+  /** Programs whose full search finished (the others are skipped). */
+  compared: number;
+  /** Schedules the reduced searches ran, the traces among them, and the full searches' schedules. */
+  schedules: number;
+  traces: number;
+  full: number;
+  /** Programs the reduced search explored with one schedule per trace. */
+  optimal: number;
+}
+
+/** Random programs of `kind`: the reduced search reaches every trace of the full one. */
+async function againstFull(kind: boolean | 'calls', numRuns: number): Promise<Totals> {
+  const totals: Totals = { compared: 0, schedules: 0, traces: 0, full: 0, optimal: 0 };
+  await fc.assert(
+    fc.asyncProperty(programs(kind), async (tasks) => {
+      const all = await search(build(tasks, new Set()), false, 3000);
+      fc.pre(all.exhausted);
+      const reduced = await search(build(tasks, new Set()), true);
+      expect(reduced.exhausted).toBe(true);
+      expect(reduced.reduced).toBe(true);
+      expect(reduced.diverged).toBe(0);
+      expect(new Set(reduced.traces)).toEqual(new Set(all.traces));
+      const traces = distinct(reduced.traces);
+      totals.compared++;
+      totals.schedules += reduced.traces.length;
+      totals.traces += traces;
+      totals.full += all.traces.length;
+      if (traces === reduced.traces.length) totals.optimal++;
+    }),
+    { numRuns, seed: Number(process.env.DPOR_SEED ?? 2026) },
+  );
+  return totals;
+}
+
 describe('dpor traces', () => {
   it('every trace of the full search, and (nearly) one schedule per trace', async () => {
-    let schedules = 0;
-    let traces = 0;
-    let optimal = 0;
-    let compared = 0;
-    await fc.assert(
-      fc.asyncProperty(programs(false), async (tasks) => {
-        const full = await search(build(tasks, new Set()), false, 3000);
-        fc.pre(full.exhausted);
-        const reduced = await search(build(tasks, new Set()), true);
-        expect(reduced.exhausted).toBe(true);
-        expect(reduced.diverged).toBe(0);
-        expect(new Set(reduced.traces)).toEqual(new Set(full.traces));
-        compared++;
-        schedules += reduced.traces.length;
-        traces += distinct(reduced.traces);
-        if (reduced.traces.length === distinct(reduced.traces)) optimal++;
-      }),
-      { numRuns: 80, seed: Number(process.env.DPOR_SEED ?? 2026) },
-    );
-    console.log(`dpor traces: ${compared} programs, ${optimal} explored optimally; ${schedules} schedules for ${traces} traces`);
-    expect(compared).toBeGreaterThan(40);
-    expect(schedules).toBeLessThanOrEqual(Math.ceil(traces * 1.25));
+    const t = await againstFull(false, 80);
+    console.log(`dpor traces: ${t.compared} programs, ${t.optimal} explored optimally; ${t.schedules} schedules for ${t.traces} traces`);
+    expect(t.compared).toBeGreaterThan(40);
+    expect(t.schedules).toBeLessThanOrEqual(Math.ceil(t.traces * 1.25));
   }, 300_000);
 
   it('on programs whose traces earlier versions of the reduction missed', async () => {
@@ -51,24 +69,16 @@ describe('dpor traces', () => {
     }
   });
 
+  it('with sleeps, timeouts, calls and cancellation: every trace, with the reduction on throughout', async () => {
+    const t = await againstFull(true, 80);
+    console.log(`dpor with time and cancellation: ${t.compared} programs, ${t.schedules} schedules for ${t.traces} traces where the full search ran ${t.full}`);
+    expect(t.compared).toBeGreaterThan(40);
+    expect(t.schedules).toBeLessThan(t.full / 2);
+  }, 300_000);
+
   it('with controlled calls, each completion an event of its own: every trace, reduced', async () => {
-    let schedules = 0;
-    let full = 0;
-    await fc.assert(
-      fc.asyncProperty(programs('calls'), async (tasks) => {
-        const all = await search(build(tasks, new Set()), false, 3000);
-        fc.pre(all.exhausted);
-        const reduced = await search(build(tasks, new Set()), true);
-        expect(reduced.exhausted).toBe(true);
-        expect(reduced.reduced).toBe(true);
-        expect(reduced.diverged).toBe(0);
-        expect(new Set(reduced.traces)).toEqual(new Set(all.traces));
-        schedules += reduced.traces.length;
-        full += all.traces.length;
-      }),
-      { numRuns: 60, seed: Number(process.env.DPOR_SEED ?? 2026) },
-    );
-    console.log(`dpor with calls: ${schedules} schedules where the full search ran ${full}`);
-    expect(schedules).toBeLessThan(full / 2);
+    const t = await againstFull('calls', 60);
+    console.log(`dpor with calls: ${t.compared} programs, ${t.schedules} schedules for ${t.traces} traces where the full search ran ${t.full}`);
+    expect(t.schedules).toBeLessThan(t.full / 2);
   }, 300_000);
 });

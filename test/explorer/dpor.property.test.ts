@@ -59,12 +59,18 @@ describe('dpor soundness', () => {
     for (const tasks of cases) expect(await compare(tasks)).toBeDefined();
   });
 
-  it('with sleeps, timeouts, controlled calls and cancellation too (the search drops the reduction there)', async () => {
+  it('with sleeps, timeouts, controlled calls and cancellation too, reduced as well', async () => {
+    let reducedTotal = 0;
+    let fullTotal = 0;
     await fc.assert(
       fc.asyncProperty(programs(true), async (tasks) => {
-        fc.pre((await compare(tasks)) !== undefined);
+        const counts = await compare(tasks);
+        fc.pre(counts !== undefined);
+        reducedTotal += counts.reduced;
+        fullTotal += counts.full;
       }),
       { numRuns: 60, seed: Number(process.env.DPOR_SEED ?? 2026) },
     );
+    expect(reducedTotal).toBeLessThan(fullTotal / 2);
   }, 120_000);
 });

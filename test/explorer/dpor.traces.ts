@@ -5,7 +5,8 @@
  *
  * A trace is named by the order of every pair of dependent steps of different tasks, each step
  * named by its task and its rank in that task (`task:k`): two schedules are equivalent exactly
- * when these orders agree.
+ * when these orders agree. A schedule that ends in an error is named by the steps ordered before
+ * the failing one only.
  */
 import { DfsStrategy } from '../../src/explorer/dfs.js';
 import { dependent, EventReader } from '../../src/explorer/dpor/events.js';
@@ -21,7 +22,7 @@ export interface Search {
   exhausted: boolean;
   blocked: number;
   diverged: number;
-  /** The reduction stayed on to the end (it drops itself for timed or cancelling programs). */
+  /** The search was the reduced one. */
   reduced: boolean;
 }
 
@@ -40,7 +41,7 @@ export async function search(program: () => Promise<void> | void, dpor: boolean,
     strategy.endRun(result.choices, result.end.kind !== 'ok', result.accesses);
     if (result.end.kind !== 'ok') out.failures.push(result.end.kind);
     out.schedules.push(result.choices.slice());
-    out.traces.push(traceName(result.choices, result.accesses ?? []));
+    out.traces.push(traceName(result.choices, result.accesses ?? [], result.end.kind === 'error'));
   }
   out.blocked = strategy.stats?.blocked ?? 0;
   out.diverged = strategy.stats?.diverged ?? 0;
@@ -48,9 +49,14 @@ export async function search(program: () => Promise<void> | void, dpor: boolean,
   return out;
 }
 
-function traceName(choices: readonly number[], log: readonly (number | object)[]): string {
-  const reader = new EventReader(log);
-  reader.readUpTo(choices.length, (i) => choices[i]!);
+/** Call names to ids, shared by every schedule named, full search and reduced alike. */
+const calls = new Map<string, number>();
+
+function traceName(choices: readonly number[], log: readonly (number | object)[], failed: boolean): string {
+  // Calls by name (who started them), as the reduction knows them: their ids follow the order
+  // calls start in, which independent steps do not fix.
+  const reader = new EventReader(log, calls);
+  for (let i = 1; i <= choices.length; i++) reader.readUpTo(i, (k) => reader.stable(choices[k]!));
   const events = reader.events;
   const rank: string[] = [];
   const seen = new Map<number, number>();
@@ -59,12 +65,25 @@ function traceName(choices: readonly number[], log: readonly (number | object)[]
     seen.set(e.task, k + 1);
     rank.push(`${e.task}:${k}`);
   }
-  const edges: string[] = [];
-  for (let j = 0; j < events.length; j++) {
-    for (let i = 0; i < j; i++) {
-      if (events[i]!.task !== events[j]!.task && dependent(events[i]!, events[j]!)) edges.push(`${rank[i]}<${rank[j]}`);
+  // An error ends the run at once: steps of other tasks that had not happened by then, and
+  // steps not ordered before the failing one, are not part of what the failure is. Such a
+  // schedule is named by the steps ordered before its last one. (A deadlock or a leak is found
+  // once every step has run: those schedules are named whole.)
+  const kept = events.map(() => !failed);
+  if (failed && events.length > 0) {
+    kept[events.length - 1] = true;
+    for (let i = events.length - 2; i >= 0; i--) {
+      for (let j = i + 1; j < events.length && !kept[i]; j++) if (kept[j] && dependent(events[i]!, events[j]!)) kept[i] = true;
     }
   }
+  const edges: string[] = [];
+  for (let j = 0; j < events.length; j++) {
+    if (!kept[j]) continue;
+    for (let i = 0; i < j; i++) {
+      if (kept[i] && events[i]!.task !== events[j]!.task && dependent(events[i]!, events[j]!)) edges.push(`${rank[i]}<${rank[j]}`);
+    }
+  }
+  if (failed) edges.push(`failed at ${rank[events.length - 1]}`);
   return edges.sort().join(' ');
 }
 

@@ -21,8 +21,21 @@
  * It depends on the step that started the call (which wrote the call), comes in program order
  * before the task's later steps (it writes the task; `owner`), and otherwise depends on what
  * the continuation touches, like any step. Starting a call writes the run's list of calls, so
- * calls keep their ids in equivalent schedules. The clock and cancellation are not modelled:
- * a schedule that offers the clock or cancels a task ends the reduction (dfs.ts).
+ * calls keep their ids in equivalent schedules.
+ *
+ * Virtual time. Letting time run (chooser id `CLOCK`) is a step that fires the timers due
+ * first; the loop offers it only when no task is ready, so it is dependent with every step:
+ * it comes after everything before it and before everything after it. The one order it can
+ * trade places with is a pending call's completion (I/O may outlast a timer): a completion
+ * after the clock step is a race here; a completion before it is reversed by optimal.ts, with
+ * the clock appended, for any completion taken while a timer was pending or made
+ * (`TIMERS_PENDING` in the log: `timersPending`, `makesTimer`).
+ *
+ * Cancellation. `cancel()` writes the cancelled task, whatever it waits on (a lock's queue,
+ * the clock for a sleep, a call in flight) and the run's cancel marker, so it conflicts with
+ * every step it could change; a task reads its own state at each await. A task's first step
+ * is enabled by its spawn, not by a cancel that reaches it before it starts: that cancel races
+ * with it.
  *
  * Happens-before: program order, plus every pair of dependent events in schedule order, closed
  * transitively (vector clocks indexed by task). A *race* is a pair of dependent events of two
@@ -33,7 +46,8 @@
  *
  * Cost: reading a log is O(accesses); the race analysis is O(events × (accesses + tasks)).
  */
-import { ACQUIRE, CREATE, READ, WRITE, type AccessLog } from '../../scheduler/types.js';
+import { ACQUIRE, CLOCK, CREATE, READ, TIMERS_PENDING, WRITE, callId, type AccessLog } from '../../scheduler/types.js';
+import { Call } from '../../scheduler/loop.js';
 import { TaskImpl } from '../../scheduler/task.js';
 import { Wait } from '../../scheduler/wait.js';
 
@@ -53,6 +67,10 @@ export interface Event {
   readonly unknown?: boolean;
   /** For a controlled call's completion (task id below -1): the task it continues. */
   owner?: number;
+  /** For a controlled call's completion: a timer was pending (time could have run first). */
+  timersPending?: boolean;
+  /** The step made a timer. */
+  makesTimer?: boolean;
 }
 
 /** True when `a` and `b` do not commute: one task, or one object not only read by both. */
@@ -63,7 +81,7 @@ export function dependent(a: Event, b: Event): boolean {
 
 /** True when the accesses of `a` and `b` conflict (whatever their tasks). */
 export function dependentAccesses(a: Event, b: Event): boolean {
-  if (a.unknown === true || b.unknown === true) return true;
+  if (a.unknown === true || b.unknown === true || a.task === CLOCK || b.task === CLOCK) return true;
   for (let i = 0; i < a.names.length; i++) {
     const name = a.names[i]!;
     const kind = a.kinds[i]!;
@@ -125,9 +143,38 @@ export class EventReader {
   #pos = 0;
   readonly #made = new Map<number, number>();
   readonly #names = new Map<object, string>();
+  /** Calls started so far in this run, by their id among the loop's candidates. */
+  readonly #calls: Call[] = [];
+  readonly #registry: Map<string, number>;
 
-  constructor(log: AccessLog) {
+  /**
+   * @param registry the ids given to calls by name, kept across the schedules of a search so a
+   *   call keeps its id in every schedule (see `stable`)
+   */
+  constructor(log: AccessLog, registry = new Map<string, number>()) {
     this.#log = log;
+    this.#registry = registry;
+  }
+
+  /**
+   * The id the reduction uses for chooser id `id`: itself for a task or the clock; for a call's
+   * completion, an id from its name (who started it, and which of that starter's objects it
+   * is), the same in every schedule whatever order calls of different tasks started in. The
+   * call must have started in a step read already.
+   */
+  stable(id: number): number {
+    if (id >= CLOCK) return id;
+    for (const call of this.#calls) {
+      if (call.id !== id) continue;
+      const name = this.#names.get(call)!;
+      let stable = this.#registry.get(name);
+      if (stable === undefined) {
+        stable = callId(this.#registry.size);
+        this.#registry.set(name, stable);
+      }
+      return stable;
+    }
+    throw new Error(`interleaved internal error: call #${-1 - id} completes before any step started it`);
   }
 
   /** Reads every access of steps `1..steps` (events `0..steps - 1`). */
@@ -142,10 +189,16 @@ export class EventReader {
       this.#pos += 3;
       if (step < 1) continue; // before the first decision: nothing a step did
       const event = this.events[step - 1]!;
+      if (object === TIMERS_PENDING) {
+        if (kind === READ) event.timersPending = true;
+        else event.makesTimer = true;
+        continue;
+      }
       if (kind === CREATE) {
         const k = this.#made.get(event.task) ?? 0;
         this.#made.set(event.task, k + 1);
         this.#names.set(object, `${event.task}.${k}`);
+        if (object instanceof Call) this.#calls.push(object);
         continue;
       }
       const name = this.#name(object);
@@ -194,6 +247,7 @@ export class HappensBefore {
     const objects = new Map<Name, ObjectState>();
     const lastOf = new Int32Array(tasks).fill(-1); // last event of each slot so far
     const writers = new Map<Name, number>(); // a Wait's settling event
+    let lastClock = -1; // the last clock step
     for (let j = 0; j < events.length; j++) {
       const e = events[j]!;
       // The step that made this wake-up possible: everything it saw of the awaited object is
@@ -242,8 +296,35 @@ export class HappensBefore {
           state.last = j;
           state.reads = [];
           if (kind === WRITE && name instanceof Wait) writers.set(name, j);
+          // A task's first step is enabled by its spawn (the first write of the task), not by a
+          // later one (a cancel): those race with it.
+          if (kind === WRITE && typeof name === 'string' && name.startsWith('T') && !writers.has(name)) writers.set(name, j);
         }
       }
+      // Virtual time advances only when no task is ready: the clock step comes after every step
+      // before it and before every step after it. A pending call's completion may come on
+      // either side of it (I/O can outlast a timer): after it, that is a race here; before it,
+      // the clock may never step at all (the call's continuation clears the timer), so the
+      // search tries the clock wherever it was a candidate (optimal.ts), not through races.
+      if (e.task === CLOCK) {
+        for (let s = 0; s < tasks; s++) {
+          const i = lastOf[s]!;
+          if (i >= 0 && events[i]!.task !== CLOCK && !preds.includes(i)) {
+            preds.push(i);
+            reversible.push(false);
+          }
+        }
+        reversible.fill(false);
+      } else if (lastClock >= 0) {
+        const k = preds.indexOf(lastClock);
+        if (k < 0) {
+          preds.push(lastClock);
+          reversible.push(e.task < CLOCK);
+        } else if (e.task >= CLOCK) {
+          reversible[k] = false;
+        }
+      }
+      if (e.task === CLOCK) lastClock = j;
       const clock = new Int32Array(tasks).fill(-1);
       for (const i of preds) {
         const c = this.clocks[i]!;
