@@ -15,6 +15,7 @@ const cases: [string, Program, number, boolean][] = [
   ['4 writers to one variable, 1 yield each', writers(4, 1), 24, true],
   ['readers-writers, 3 readers, 2 writers', readersWriters(3, 2), 54, true],
   ['lastzero(3)', lastzero(3), 12, false],
+  ['lastzero(4)', lastzero(4), 28, false],
   ['lastzero(5)', lastzero(5), 64, false],
   ['indexer(12)', indexer(12), 8, false],
   ['indexer(13)', indexer(13), 64, false],

@@ -21,6 +21,7 @@ const rows: Row[] = [
   ['readers-writers, 3 readers and 2 writers: (2 + 1)^3 · 2!', readersWriters(3, 2), 54, 54, false],
   ['lastzero(2)', lastzero(2), 5, 5, true],
   ['lastzero(3)', lastzero(3), 19, 12, false],
+  ['lastzero(4)', lastzero(4), 96, 28, false],
   ['lastzero(5)', lastzero(5), 599, 64, false],
   ['indexer(11): no collisions', indexer(11), 1, 1, false],
   ['indexer(12)', indexer(12), 8, 8, false],
