@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check } from 'interleaved';
+import { check, controlled, gather, Shared, sleep, spawn } from 'interleaved';
 import { build, programs, type Op } from './dpor.programs.js';
 
 /**
@@ -57,6 +57,38 @@ describe('dpor soundness', () => {
       ],
     ];
     for (const tasks of cases) expect(await compare(tasks)).toBeDefined();
+  });
+
+  it('with fake timers: callbacks, a timer cleared by a call\'s continuation, setImmediate', async () => {
+    const program = (outcomes: Set<string>) => async () => {
+      const x = new Shared(0, { name: 'x' });
+      const io = controlled(async (k: number) => k, 'io');
+      const seen: number[] = [];
+      setTimeout(() => x.set(x.get() * 2 + 1), 5);
+      const guard = setTimeout(() => x.set(x.get() * 5 + 4), 3);
+      const a = spawn(async () => {
+        setTimeout(() => x.set(x.get() * 3 + 2), 5);
+        seen.push(await io(1));
+        clearTimeout(guard);
+        x.set(x.get() + 10);
+      });
+      const b = spawn(async () => {
+        await sleep(5);
+        seen.push(x.get());
+        setImmediate(() => x.set(x.get() * 7));
+      });
+      await gather(a, b);
+      await new Promise<void>((resolve) => setTimeout(resolve, 10));
+      outcomes.add(JSON.stringify([x.get(), seen]));
+    };
+    const full = new Set<string>();
+    const reduced = new Set<string>();
+    const a = await check(program(full), { strategy: 'dfs', fakeTimers: true, runs: 10_000, seed: 1 });
+    const b = await check(program(reduced), { strategy: 'dfs', dpor: true, fakeTimers: true, runs: 10_000, seed: 1 });
+    expect(a.exhausted && b.exhausted).toBe(true);
+    expect([...reduced].sort()).toEqual([...full].sort());
+    expect(full.size).toBeGreaterThan(10);
+    expect(b.runs).toBeLessThan(a.runs / 2);
   });
 
   it('with sleeps, timeouts, controlled calls and cancellation too, reduced as well', async () => {
