@@ -1,7 +1,7 @@
 // The classic benchmarks of dynamic partial-order reduction, written over Shared and the
 // primitives: each shared access of the original C programs is one step here (an
-// `await yieldNow()` separates accesses), a compare-and-swap is one step (a read, and a write
-// when it succeeds), a pthread mutex is a Lock. Used by bench/dpor.bench.ts and by
+// `await yieldNow()` separates accesses), a compare-and-swap is one atomic `Shared.update`, a
+// pthread mutex is a Lock. Used by bench/dpor.bench.ts and by
 // test/explorer/dpor.classic.test.ts, which asserts the counts.
 //
 // Sources: lastzero (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014); indexer and filesystem
@@ -87,10 +87,16 @@ export function readersWriters(readers: number, writers: number): Program {
 export function indexer(n: number): Program {
   return async () => {
     const table = Array.from({ length: 128 }, (_, i) => new Shared(0, { name: `t${i}` }));
+    // An atomic compare-and-swap: one update, a write whether it succeeds or not, as the
+    // machine instruction is.
     const cas = (slot: Shared<number>, w: number): boolean => {
-      if (slot.get() !== 0) return false;
-      slot.set(w);
-      return true;
+      let won = false;
+      slot.update((v) => {
+        if (v !== 0) return v;
+        won = true;
+        return w;
+      });
+      return won;
     };
     const all = [];
     for (let tid = 0; tid < n; tid++) {

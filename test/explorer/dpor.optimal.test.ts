@@ -69,6 +69,17 @@ describe('dpor traces', () => {
     }
   });
 
+  it('a reversed step placed by a wrong guess: what relied on the guess is explored again', async () => {
+    // A get that blocked takes the item once reversed, so the step does more than guessed; a
+    // guess taken as the step ran, without the steps' history, lost a trace of this program.
+    const tasks: Op[][] = [[{ kind: 'put', k: 0 }, { kind: 'get' }], [{ kind: 'locked', lock: 0, body: [{ kind: 'yield' }] }], [{ kind: 'locked', lock: 0, body: [{ kind: 'get' }] }]];
+    const full = await search(build(tasks, new Set()), false);
+    const reduced = await search(build(tasks, new Set()), true);
+    expect(full.exhausted && reduced.exhausted).toBe(true);
+    expect(reduced.misguessed).toBeGreaterThan(0);
+    expect(new Set(reduced.traces)).toEqual(new Set(full.traces));
+  });
+
   it('with sleeps, timeouts, calls and cancellation: every trace, with the reduction on throughout', async () => {
     const t = await againstFull(true, 80);
     console.log(`dpor with time and cancellation: ${t.compared} programs, ${t.schedules} schedules for ${t.traces} traces where the full search ran ${t.full}`);

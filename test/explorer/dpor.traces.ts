@@ -22,6 +22,8 @@ export interface Search {
   exhausted: boolean;
   blocked: number;
   diverged: number;
+  /** Guessed steps that did more than guessed (dpor/optimal.ts). */
+  misguessed: number;
   /** The search was the reduced one. */
   reduced: boolean;
 }
@@ -31,7 +33,7 @@ const detect = { deadlock: true, leaks: true, unhandled: true, lockOrder: false 
 /** Runs dfs (reduced with `dpor`) until exhausted or `limit` schedules; names each schedule's trace. */
 export async function search(program: () => Promise<void> | void, dpor: boolean, limit = 200_000): Promise<Search> {
   const strategy = new DfsStrategy(Infinity, dpor);
-  const out: Search = { traces: [], schedules: [], failures: [], exhausted: false, blocked: 0, diverged: 0, reduced: false };
+  const out: Search = { traces: [], schedules: [], failures: [], exhausted: false, blocked: 0, diverged: 0, misguessed: 0, reduced: false };
   for (let i = 0; i < limit; i++) {
     if (!strategy.beginRun(i)) {
       out.exhausted = true;
@@ -45,6 +47,7 @@ export async function search(program: () => Promise<void> | void, dpor: boolean,
   }
   out.blocked = strategy.stats?.blocked ?? 0;
   out.diverged = strategy.stats?.diverged ?? 0;
+  out.misguessed = strategy.stats?.misguessed ?? 0;
   out.reduced = strategy.stats !== undefined;
   return out;
 }

@@ -93,6 +93,49 @@ export function dependentAccesses(a: Event, b: Event): boolean {
 }
 
 /**
+ * Whether `guess` accounts for every access of `actual` (one object, and a write where `actual`
+ * writes): then whatever was judged independent of the guess is independent of what ran. A
+ * `Wait` links steps of one run only and is left out.
+ */
+export function covers(guess: Event, actual: Event): boolean {
+  if (guess.task !== actual.task) return false;
+  if (guess.unknown === true) return true;
+  for (let a = 0; a < actual.names.length; a++) {
+    const name = actual.names[a]!;
+    if (name instanceof Wait) continue;
+    let found = false;
+    for (let g = 0; g < guess.names.length && !found; g++) {
+      if (guess.names[g] === name && (actual.kinds[a] === READ || guess.kinds[g] !== READ)) found = true;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+/**
+ * The accesses of `a` and `b` together, as one step of `a`'s task (a write where either
+ * writes; `Wait`s, which mean nothing outside their run, left out).
+ */
+export function join(a: Event, b: Event): Event {
+  const names: Name[] = [];
+  const kinds: number[] = [];
+  for (const e of [a, b]) {
+    for (let i = 0; i < e.names.length; i++) {
+      const name = e.names[i]!;
+      if (name instanceof Wait) continue;
+      const k = names.indexOf(name);
+      if (k < 0) {
+        names.push(name);
+        kinds.push(e.kinds[i]!);
+      } else if (kinds[k] === READ) {
+        kinds[k] = e.kinds[i]!;
+      }
+    }
+  }
+  return { task: a.task, names, kinds };
+}
+
+/**
  * `later` as it would run before `earlier` (the reversal of their race). A step is many
  * accesses, and what it does after touching something `earlier` wrote depends on what it finds
  * there (an acquire that blocked may now succeed, then release another lock; a failed

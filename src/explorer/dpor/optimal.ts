@@ -24,10 +24,16 @@
  * a step, everything a task does between two scheduling points, so:
  * - a reversed step may not do what it did: an acquire that blocked may now succeed and
  *   release another lock, a failed compare-and-swap may now write. When `e'` touches what `e`
- *   wrote and goes on afterwards, it is `unknown` (events.ts `reversed`): dependent with
- *   everything, and its `v` is trusted to no cover but the sleep set (it is added as its own
- *   branch unless its first task is asleep). This is sound and costs schedules: lastzero,
- *   indexer and the Lock programs run more schedules than traces (BENCHMARKS.md);
+ *   wrote and goes on afterwards, it is `unknown` (events.ts `reversed`), and its `v` is
+ *   trusted to no cover but the sleep set (only a sleeping task that is `v`'s first shows the
+ *   reversal explored). Where `v` goes in the wake-up tree is decided by a guess: `e'` joined
+ *   with every access that step (the task's k-th) made in any schedule so far. The guess is
+ *   checked when the branch runs (`#verify`): if the step did anything the guess left out,
+ *   every sequence placed by trusting the guess (its own `v`, and any insertion that went
+ *   through the guessed node) is added again as its own branch, which needs no guess. The
+ *   trace-level tests compare the result with the full search. It costs schedules where a
+ *   cover is not known: lastzero, indexer(13), filesystem(16) and the philosophers run more
+ *   schedules than traces (BENCHMARKS.md);
  * - a sleeping task blocks a reversal only if its first access is independent of what `e`
  *   does before the conflicting access: with finer events it would have woken there.
  * And where the program's choices are not all tasks:
@@ -54,19 +60,20 @@
  *    that run's log holds;
  * 3. `v` cut at `e'` (only the steps between the racing pair): a sleeping task can then look
  *    like a weak initial of it and hide a trace;
- * 4. a reversed step taken to do what it did (the first point above): traces of the dining
- *    philosophers and of random lock and queue programs went missing. Measured again: placing
- *    `v` in the tree with `e'` as it ran makes lastzero(5), indexer(13) and filesystem(16)
- *    optimal (64, 64 and 8 schedules) and loses a trace of a random lock-and-queue program
- *    (dpor.optimal.test.ts, seed 3); judging covers by it loses two of philosophers(3).
+ * 4. a reversed step taken to do what it did, unchecked (the first point above): traces of the
+ *    dining philosophers and of random lock and queue programs went missing. Placing `v` by
+ *    `e'` as it ran loses a trace of a lock-and-queue program (dpor.optimal.test.ts, "wrong
+ *    guess"); judging covers by it too makes lastzero(5), indexer(13) and filesystem(16)
+ *    optimal (64, 64 and 8 schedules) but loses two traces of philosophers(3). A cover cannot
+ *    be checked later (a covered `v` never runs), so covers take no guess.
  * The regression programs are in test/explorer/dpor.property.test.ts and dpor.optimal.test.ts.
  *
  * Cost per schedule: the race analysis (events.ts), plus one wake-up tree insertion per race.
  * Memory: the path's sleep sets and wake-up trees, O(depth × branches).
  */
 import { CLOCK, type AccessLog } from '../../scheduler/types.js';
-import { before, dependent, dependentAccesses, EventReader, first, HappensBefore, reversed, type Event } from './events.js';
-import { append, insert, weakInitial, WakeupNode } from './wakeup-tree.js';
+import { before, covers, dependent, dependentAccesses, EventReader, first, HappensBefore, join, reversed, type Event } from './events.js';
+import { append, insert, weakInitial, WakeupNode, type Placement, type Watch } from './wakeup-tree.js';
 
 interface Decision {
   candidates: number[];
@@ -84,17 +91,21 @@ export interface DporStats {
   diverged: number;
   /** Planned clock steps that could not be taken (a task was ready there): branches dropped. */
   infeasible: number;
+  /** Guessed steps that did more than guessed: what relied on them was added again. */
+  misguessed: number;
 }
 
 export class OptimalDpor {
   #root = new WakeupNode(-1);
   /** Stable ids of calls by name, across the search (events.ts `EventReader.stable`). */
   readonly #callIds = new Map<string, number>();
+  /** Every access each step (a task's k-th, key `task:k`) has made in the schedules so far. */
+  readonly #footprints = new Map<string, Event>();
   #path: Decision[] = [];
   #depth = 0;
   #last = Number.NaN;
   #reader: EventReader | undefined;
-  readonly stats: DporStats = { blocked: 0, diverged: 0, infeasible: 0 };
+  readonly stats: DporStats = { blocked: 0, diverged: 0, infeasible: 0, misguessed: 0 };
   #blockedNow = false;
 
   /** Prepares schedule `index`; false when the search is over. */
@@ -113,6 +124,7 @@ export class OptimalDpor {
       let next = d.tree.children[0];
       while (next !== undefined && next.task === CLOCK && !d.candidates.includes(CLOCK)) {
         this.stats.infeasible++;
+        this.#salvage(next);
         d.tree.remove(next);
         next = d.tree.children[0];
       }
@@ -155,11 +167,14 @@ export class OptimalDpor {
       // schedule does not exist; the branch is dropped.
       while (child !== undefined && child.task === CLOCK && !candidates.includes(CLOCK)) {
         this.stats.infeasible++;
+        this.#salvage(child);
         tree.remove(child);
         child = tree.children[0];
       }
       if (child !== undefined && !candidates.includes(child.task)) {
         this.stats.diverged++;
+        this.#salvage(child);
+        tree.remove(child);
         child = undefined;
       }
       if (child === undefined) {
@@ -202,7 +217,10 @@ export class OptimalDpor {
     const reader = this.#reader ?? new EventReader(log, this.#callIds);
     reader.readUpTo(path.length, this.#taskAt);
     const events = reader.events.slice(0, path.length);
-    for (let i = 0; i < events.length; i++) path[i]!.child.event = events[i];
+    for (let i = 0; i < events.length; i++) {
+      path[i]!.child.event = events[i];
+      this.#verify(path[i]!.child, events[i]!);
+    }
     const hb = new HappensBefore(events);
     for (const { earlier, later } of hb.races) {
       // Time ran, then a call completed: the call could have completed first if it was pending.
@@ -219,6 +237,7 @@ export class OptimalDpor {
       if (timer) this.#reverse(events, hb, i, -1, { task: CLOCK, names: [], kinds: [], unknown: true });
     }
     this.#disabled(events, hb, failed);
+    this.#learn(events);
   }
 
   /**
@@ -240,9 +259,19 @@ export class OptimalDpor {
     // The clock can step only where it is a candidate.
     if (v[0]!.task === CLOCK && !at.candidates.includes(CLOCK)) return;
     if (last.unknown === true) {
-      // A reversal whose last step is unknown is trusted to no cover but the sleep set: every
-      // schedule that starts with a task asleep here was explored.
-      if (!at.sleep.has(v[0]!.task)) append(at.tree, v);
+      // What `later` does once reversed is not known: only a sleeping task that is `v`'s first
+      // shows this reversal explored.
+      if (at.sleep.has(v[0]!.task)) return;
+      if (later < 0) {
+        append(at.tree, v);
+        return;
+      }
+      // Placed by a guess, checked when the branch runs (`#verify`): `later` as it ran, with
+      // everything that step of that task did in any schedule so far.
+      const guess = this.#guess(events, later);
+      const placed = this.#place(at.tree, [...v.slice(0, -1), guess], { depth: earlier, v });
+      if (placed === undefined) append(at.tree, v);
+      else (placed.guesses ??= []).push({ guess, watch: { depth: earlier, v } });
       return;
     }
     // A sleeping task whose first access conflicts with what `earlier` does before the
@@ -251,7 +280,73 @@ export class OptimalDpor {
     for (const [task, next] of at.sleep) {
       if (!dependentAccesses(head, first(next)) && weakInitial(task, next, v) >= 0) return;
     }
-    insert(at.tree, v);
+    this.#place(at.tree, v, { depth: earlier, v });
+  }
+
+  /** `events[i]` joined with what the same step (task and rank in it) did in earlier schedules. */
+  #guess(events: readonly Event[], i: number): Event {
+    const e = events[i]!;
+    let rank = 0;
+    for (let k = 0; k < i; k++) if (events[k]!.task === e.task) rank++;
+    const seen = this.#footprints.get(`${e.task}:${rank}`);
+    return seen === undefined ? e : join(e, seen);
+  }
+
+  /** Adds every step of a finished schedule to the footprints its task's steps have had. */
+  #learn(events: readonly Event[]): void {
+    const ranks = new Map<number, number>();
+    for (const e of events) {
+      const rank = ranks.get(e.task) ?? 0;
+      ranks.set(e.task, rank + 1);
+      const key = `${e.task}:${rank}`;
+      const seen = this.#footprints.get(key);
+      this.#footprints.set(key, seen === undefined ? join(e, e) : join(seen, e));
+    }
+  }
+
+  /**
+   * Inserts `w` into `tree`; every guessed node the insertion went through gets `watch` (its
+   * placement relied on the guess). Returns the node of `w`'s last step (undefined: a leaf
+   * covered `w` first).
+   */
+  #place(tree: WakeupNode, w: Event[], watch: Watch): WakeupNode | undefined {
+    const placement: Placement = { nodes: [], last: undefined };
+    insert(tree, w, placement);
+    for (const node of placement.nodes) if (node.guesses !== undefined) (node.dependents ??= []).push(watch);
+    return placement.last;
+  }
+
+  /**
+   * The step of a guessed node has run (`actual`): if it did anything a guess left out, every
+   * sequence placed by trusting the node is added again where it was first, as its own branch
+   * (unless its first task sleeps there): the conservative way, which needs no guess.
+   */
+  #verify(node: WakeupNode, actual: Event): void {
+    const guesses = node.guesses;
+    if (guesses === undefined) return;
+    const wrong = guesses.some(({ guess }) => !covers(guess, actual));
+    const watches = [...guesses.map((g) => g.watch), ...(node.dependents ?? [])];
+    node.guesses = undefined;
+    node.dependents = undefined;
+    if (!wrong) return;
+    this.stats.misguessed++;
+    for (const watch of watches) this.#again(watch);
+  }
+
+  /** Adds `watch.v` again at its decision, as its own branch. */
+  #again(watch: Watch): void {
+    const d = this.#path[watch.depth];
+    if (d === undefined) throw new Error('interleaved internal error: a guessed branch outlived its decision');
+    if (!d.sleep.has(watch.v[0]!.task)) append(d.tree, watch.v);
+  }
+
+  /** A branch that will not run as planned: what relied on guesses in it is added again. */
+  #salvage(node: WakeupNode): void {
+    const watches = [...(node.guesses ?? []).map((g) => g.watch), ...(node.dependents ?? [])];
+    node.guesses = undefined;
+    node.dependents = undefined;
+    for (const watch of watches) this.#again(watch);
+    for (const child of node.children) this.#salvage(child);
   }
 
   /**

@@ -16,11 +16,24 @@
  */
 import { dependent, type Event } from './events.js';
 
+/**
+ * A sequence placed in a tree by trusting a guessed event (optimal.ts): if the guess proves
+ * wrong, `v` is added again at decision `depth`, the conservative way.
+ */
+export interface Watch {
+  depth: number;
+  v: Event[];
+}
+
 export class WakeupNode {
   readonly task: number;
   /** The event the task makes here (known once run, or from the schedule that inserted it). */
   event: Event | undefined;
   readonly children: WakeupNode[] = [];
+  /** Guesses of what the task's step does here, each with the sequence that relied on it. */
+  guesses: { guess: Event; watch: Watch }[] | undefined = undefined;
+  /** Sequences whose placement went through this node while it held a guess. */
+  dependents: Watch[] | undefined = undefined;
 
   constructor(task: number, event?: Event) {
     this.task = task;
@@ -48,17 +61,31 @@ export function weakInitial(task: number, next: Event | undefined, w: readonly E
   return w.length;
 }
 
-/** Inserts `w` under `root` unless a branch already covers it; true when the tree grew. */
-export function insert(root: WakeupNode, w: readonly Event[]): boolean {
+/** Where an insertion went: the nodes it went through or made, and the node of `w`'s last event. */
+export interface Placement {
+  nodes: WakeupNode[];
+  last: WakeupNode | undefined;
+}
+
+/**
+ * Inserts `w` under `root` unless a branch already covers it; true when the tree grew. With
+ * `placement`, records the nodes the insertion went through or made, and where `w`'s last
+ * event landed (undefined: a leaf covered `w` before it).
+ */
+export function insert(root: WakeupNode, w: readonly Event[], placement?: Placement): boolean {
   let node = root;
   let rest = w.slice();
+  const last = w[w.length - 1];
   for (let guard = 0; guard <= w.length + 1_000_000; guard++) {
     if (node !== root && node.children.length === 0) return false;
     let next: WakeupNode | undefined;
     for (const child of node.children) {
       const m = weakInitial(child.task, child.event, rest);
       if (m < 0) continue;
-      if (m < rest.length) rest.splice(m, 1);
+      if (m < rest.length) {
+        if (placement !== undefined && rest[m] === last) placement.last = child;
+        rest.splice(m, 1);
+      }
       next = child;
       break;
     }
@@ -67,9 +94,14 @@ export function insert(root: WakeupNode, w: readonly Event[]): boolean {
         const leaf = new WakeupNode(e.task, e);
         node.children.push(leaf);
         node = leaf;
+        if (placement !== undefined) {
+          placement.nodes.push(leaf);
+          if (e === last) placement.last = leaf;
+        }
       }
       return rest.length > 0;
     }
+    placement?.nodes.push(next);
     node = next;
   }
   throw new Error('interleaved internal error: a wake-up tree insertion did not end');
