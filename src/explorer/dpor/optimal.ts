@@ -25,15 +25,16 @@
  * - a reversed step may not do what it did: an acquire that blocked may now succeed and
  *   release another lock, a failed compare-and-swap may now write. When `e'` touches what `e`
  *   wrote and goes on afterwards, it is `unknown` (events.ts `reversed`), and its `v` is
- *   trusted to no cover but the sleep set (only a sleeping task that is `v`'s first shows the
- *   reversal explored). Where `v` goes in the wake-up tree is decided by a guess: `e'` joined
- *   with every access that step (the task's k-th) made in any schedule so far. The guess is
- *   checked when the branch runs (`#verify`): if the step did anything the guess left out,
- *   every sequence placed by trusting the guess (its own `v`, and any insertion that went
- *   through the guessed node) is added again as its own branch, which needs no guess. The
- *   trace-level tests compare the result with the full search. It costs schedules where a
- *   cover is not known: lastzero, indexer(13), filesystem(16) and the philosophers run more
- *   schedules than traces (BENCHMARKS.md);
+ *   trusted to no cover but the sleep set, and only to a sleeping task that runs in `v` before
+ *   `e'` and could run first (whatever `e'` does, the reversal then starts with that task).
+ *   Where `v` goes in the wake-up tree is decided by a guess: `e'` joined with every access
+ *   that step (the task's k-th) made in any schedule so far. The guess is checked when the
+ *   branch runs (`#verify`): if the step did anything the guess left out, every sequence
+ *   placed by trusting the guess (its own `v`, and any insertion that went through the
+ *   guessed node) is added again as its own branch, which needs no guess. The trace-level
+ *   tests compare the result with the full search. It costs schedules where a cover is not
+ *   known: lastzero, indexer(13), filesystem(16) and the philosophers run more schedules than
+ *   traces (BENCHMARKS.md);
  * - a sleeping task blocks a reversal only if its first access is independent of what `e`
  *   does before the conflicting access: with finer events it would have woken there.
  * And where the program's choices are not all tasks:
@@ -258,10 +259,15 @@ export class OptimalDpor {
     v.push(last);
     // The clock can step only where it is a candidate.
     if (v[0]!.task === CLOCK && !at.candidates.includes(CLOCK)) return;
+    // A sleeping task whose first access conflicts with what `earlier` does before the
+    // conflict would have woken had steps been finer: it does not show this reversal explored.
+    const head = later < 0 ? events[earlier]! : before(events[earlier]!, events[later]!);
+    const covered = (task: number, next: Event): boolean => !dependentAccesses(head, first(next)) && weakInitial(task, next, v) >= 0;
     if (last.unknown === true) {
-      // What `later` does once reversed is not known: only a sleeping task that is `v`'s first
-      // shows this reversal explored.
+      // What `later` does once reversed is not known: only a sleeping task that runs in `v`
+      // before it (and could run first) shows this reversal explored.
       if (at.sleep.has(v[0]!.task)) return;
+      for (const [task, next] of at.sleep) if (v.some((e) => e.task === task) && covered(task, next)) return;
       if (later < 0) {
         append(at.tree, v);
         return;
@@ -274,12 +280,7 @@ export class OptimalDpor {
       else (placed.guesses ??= []).push({ guess, watch: { depth: earlier, v } });
       return;
     }
-    // A sleeping task whose first access conflicts with what `earlier` does before the
-    // conflict would have woken had steps been finer: it does not show this reversal explored.
-    const head = before(events[earlier]!, events[later]!);
-    for (const [task, next] of at.sleep) {
-      if (!dependentAccesses(head, first(next)) && weakInitial(task, next, v) >= 0) return;
-    }
+    for (const [task, next] of at.sleep) if (covered(task, next)) return;
     this.#place(at.tree, v, { depth: earlier, v });
   }
 
