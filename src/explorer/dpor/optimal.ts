@@ -275,9 +275,10 @@ export class OptimalDpor {
       // Placed by a guess, checked when the branch runs (`#verify`): `later` as it ran, with
       // everything that step of that task did in any schedule so far.
       const guess = this.#guess(events, later);
-      const placed = this.#place(at.tree, [...v.slice(0, -1), guess], { depth: earlier, v });
+      const watch: Watch = { depth: earlier, v };
+      const placed = this.#place(at.tree, [...v.slice(0, -1), guess], watch);
       if (placed === undefined) append(at.tree, v);
-      else (placed.guesses ??= []).push({ guess, watch: { depth: earlier, v } });
+      else (placed.guesses ??= []).push({ guess, watch });
       return;
     }
     for (const [task, next] of at.sleep) if (covered(task, next)) return;
