@@ -70,8 +70,8 @@ describe('dpor traces', () => {
   });
 
   it('a reversed step placed by a wrong guess: what relied on the guess is explored again', async () => {
-    // A get that blocked takes the item once reversed, so the step does more than guessed; a
-    // guess taken as the step ran, without the steps' history, lost a trace of this program.
+    // A reversed step here does more than guessed, so the check fires. While the reduction was
+    // developed, a guess taken as the step ran and left unchecked lost a trace of this program.
     const tasks: Op[][] = [[{ kind: 'put', k: 0 }, { kind: 'get' }], [{ kind: 'locked', lock: 0, body: [{ kind: 'yield' }] }], [{ kind: 'locked', lock: 0, body: [{ kind: 'get' }] }]];
     const full = await search(build(tasks, new Set()), false);
     const reduced = await search(build(tasks, new Set()), true);

@@ -20,8 +20,9 @@
  * below -1): it delivers the call's outcome and runs the task on to its next scheduling point.
  * It depends on the step that started the call (which wrote the call), comes in program order
  * before the task's later steps (it writes the task; `owner`), and otherwise depends on what
- * the continuation touches, like any step. Starting a call writes the run's list of calls, so
- * calls keep their ids in equivalent schedules.
+ * the continuation touches, like any step. A call is known by its name (the task that started
+ * it and its rank among that task's objects, `EventReader.stable`), not by the order calls
+ * start in, so calls of different tasks start without conflicting.
  *
  * Virtual time. Letting time run (chooser id `CLOCK`) is a step that fires the timers due
  * first; the loop offers it only when no task is ready, so it is dependent with every step:
@@ -99,7 +100,6 @@ export function dependentAccesses(a: Event, b: Event): boolean {
  */
 export function covers(guess: Event, actual: Event): boolean {
   if (guess.task !== actual.task) return false;
-  if (guess.unknown === true) return true;
   for (let a = 0; a < actual.names.length; a++) {
     const name = actual.names[a]!;
     if (name instanceof Wait) continue;
@@ -186,8 +186,10 @@ export class EventReader {
   #pos = 0;
   readonly #made = new Map<number, number>();
   readonly #names = new Map<object, string>();
-  /** Calls started so far in this run, by their id among the loop's candidates. */
+  /** Calls started so far in this run. */
   readonly #calls: Call[] = [];
+  /** `stable` answers so far, by chooser id. */
+  readonly #stable = new Map<number, number>();
   readonly #registry: Map<string, number>;
 
   /**
@@ -207,6 +209,8 @@ export class EventReader {
    */
   stable(id: number): number {
     if (id >= CLOCK) return id;
+    const known = this.#stable.get(id);
+    if (known !== undefined) return known;
     for (const call of this.#calls) {
       if (call.id !== id) continue;
       const name = this.#names.get(call)!;
@@ -215,6 +219,7 @@ export class EventReader {
         stable = callId(this.#registry.size);
         this.#registry.set(name, stable);
       }
+      this.#stable.set(id, stable);
       return stable;
     }
     throw new Error(`interleaved internal error: call #${-1 - id} completes before any step started it`);
@@ -255,9 +260,18 @@ export class EventReader {
   #name(object: object): Name {
     const made = this.#names.get(object);
     if (made !== undefined) return made;
-    if (object instanceof TaskImpl) return `T${object.id}`;
+    if (object instanceof TaskImpl) return taskName(object.id);
     return object;
   }
+}
+
+/** A task's name in events: `T` and its id (objects made in a run are `maker.k`). */
+function taskName(id: number): string {
+  return `T${id}`;
+}
+
+function isTaskName(name: Name): boolean {
+  return typeof name === 'string' && name.startsWith('T');
 }
 
 interface ObjectState {
@@ -289,7 +303,7 @@ export class HappensBefore {
     const slot = (id: number): number => this.#slots.get(id)!;
     const objects = new Map<Name, ObjectState>();
     const lastOf = new Int32Array(tasks).fill(-1); // last event of each slot so far
-    const writers = new Map<Name, number>(); // a Wait's settling event
+    const writers = new Map<Name, number>(); // a Wait's settling event; a task's spawn
     let lastClock = -1; // the last clock step
     for (let j = 0; j < events.length; j++) {
       const e = events[j]!;
@@ -341,14 +355,14 @@ export class HappensBefore {
           if (kind === WRITE && name instanceof Wait) writers.set(name, j);
           // A task's first step is enabled by its spawn (the first write of the task), not by a
           // later one (a cancel): those race with it.
-          if (kind === WRITE && typeof name === 'string' && name.startsWith('T') && !writers.has(name)) writers.set(name, j);
+          if (kind === WRITE && isTaskName(name) && !writers.has(name)) writers.set(name, j);
         }
       }
       // Virtual time advances only when no task is ready: the clock step comes after every step
       // before it and before every step after it. A pending call's completion may come on
       // either side of it (I/O can outlast a timer): after it, that is a race here; before it,
-      // the clock may never step at all (the call's continuation clears the timer), so the
-      // search tries the clock wherever it was a candidate (optimal.ts), not through races.
+      // the clock may never step at all (the call's continuation clears the timer), so
+      // optimal.ts reverses such a completion with the clock appended, not through a race.
       if (e.task === CLOCK) {
         for (let s = 0; s < tasks; s++) {
           const i = lastOf[s]!;

@@ -62,11 +62,12 @@
  * 3. `v` cut at `e'` (only the steps between the racing pair): a sleeping task can then look
  *    like a weak initial of it and hide a trace;
  * 4. a reversed step taken to do what it did, unchecked (the first point above): traces of the
- *    dining philosophers and of random lock and queue programs went missing. Placing `v` by
- *    `e'` as it ran loses a trace of a lock-and-queue program (dpor.optimal.test.ts, "wrong
- *    guess"); judging covers by it too makes lastzero(5), indexer(13) and filesystem(16)
- *    optimal (64, 64 and 8 schedules) but loses two traces of philosophers(3). A cover cannot
- *    be checked later (a covered `v` never runs), so covers take no guess.
+ *    dining philosophers and of random lock and queue programs went missing. Measured while
+ *    developing: placing `v` by `e'` as it ran, unchecked, lost a trace of the lock-and-queue
+ *    program of dpor.optimal.test.ts's "wrong guess" test; judging covers by it too made
+ *    lastzero(5), indexer(13) and filesystem(16) optimal (64, 64 and 8 schedules) but lost two
+ *    traces of philosophers(3). A cover cannot be checked later (a covered `v` never runs), so
+ *    covers take no guess.
  * The regression programs are in test/explorer/dpor.property.test.ts and dpor.optimal.test.ts.
  *
  * Cost per schedule: the race analysis (events.ts), plus one wake-up tree insertion per race.
@@ -102,6 +103,8 @@ export class OptimalDpor {
   readonly #callIds = new Map<string, number>();
   /** Every access each step (a task's k-th, key `task:k`) has made in the schedules so far. */
   readonly #footprints = new Map<string, Event>();
+  /** The footprint key of each step of the schedule being analysed (`endRun`). */
+  #keys: string[] = [];
   #path: Decision[] = [];
   #depth = 0;
   #last = Number.NaN;
@@ -122,13 +125,7 @@ export class OptimalDpor {
       // The explored branch is done: its task sleeps here from now on.
       if (d.child.event !== undefined) d.sleep.set(d.child.task, d.child.event);
       d.tree.remove(d.child);
-      let next = d.tree.children[0];
-      while (next !== undefined && next.task === CLOCK && !d.candidates.includes(CLOCK)) {
-        this.stats.infeasible++;
-        this.#salvage(next);
-        d.tree.remove(next);
-        next = d.tree.children[0];
-      }
+      const next = this.#firstFeasible(d.tree, d.candidates);
       if (next !== undefined) {
         d.child = next;
         return true;
@@ -163,15 +160,7 @@ export class OptimalDpor {
         const ran = this.#event(depth - 1);
         for (const [task, next] of parent.sleep) if (ran !== undefined && !dependent(ran, next)) sleep.set(task, next);
       }
-      let child = tree.children[0];
-      // A planned clock step where a task is ready (the steps before it left one ready): that
-      // schedule does not exist; the branch is dropped.
-      while (child !== undefined && child.task === CLOCK && !candidates.includes(CLOCK)) {
-        this.stats.infeasible++;
-        this.#salvage(child);
-        tree.remove(child);
-        child = tree.children[0];
-      }
+      let child = this.#firstFeasible(tree, candidates);
       if (child !== undefined && !candidates.includes(child.task)) {
         this.stats.diverged++;
         this.#salvage(child);
@@ -201,6 +190,22 @@ export class OptimalDpor {
     return index;
   }
 
+  /**
+   * The first branch of `tree` that can run among `candidates`. A planned clock step where a
+   * task is ready (the steps before it left one ready) is a schedule that does not exist: that
+   * branch is dropped.
+   */
+  #firstFeasible(tree: WakeupNode, candidates: readonly number[]): WakeupNode | undefined {
+    let child = tree.children[0];
+    while (child !== undefined && child.task === CLOCK && !candidates.includes(CLOCK)) {
+      this.stats.infeasible++;
+      this.#salvage(child);
+      tree.remove(child);
+      child = tree.children[0];
+    }
+    return child;
+  }
+
   /** The event of decision `i` in the run under way (read from the live log). */
   #event(i: number): Event | undefined {
     const reader = this.#reader;
@@ -222,6 +227,13 @@ export class OptimalDpor {
       path[i]!.child.event = events[i];
       this.#verify(path[i]!.child, events[i]!);
     }
+    // Each step's key among the footprints: its task and its rank among that task's steps.
+    const ranks = new Map<number, number>();
+    this.#keys = events.map((e) => {
+      const rank = ranks.get(e.task) ?? 0;
+      ranks.set(e.task, rank + 1);
+      return `${e.task}:${rank}`;
+    });
     const hb = new HappensBefore(events);
     for (const { earlier, later } of hb.races) {
       // Time ran, then a call completed: the call could have completed first if it was pending.
@@ -287,22 +299,17 @@ export class OptimalDpor {
 
   /** `events[i]` joined with what the same step (task and rank in it) did in earlier schedules. */
   #guess(events: readonly Event[], i: number): Event {
-    const e = events[i]!;
-    let rank = 0;
-    for (let k = 0; k < i; k++) if (events[k]!.task === e.task) rank++;
-    const seen = this.#footprints.get(`${e.task}:${rank}`);
-    return seen === undefined ? e : join(e, seen);
+    const seen = this.#footprints.get(this.#keys[i]!);
+    return seen === undefined ? events[i]! : join(events[i]!, seen);
   }
 
   /** Adds every step of a finished schedule to the footprints its task's steps have had. */
   #learn(events: readonly Event[]): void {
-    const ranks = new Map<number, number>();
-    for (const e of events) {
-      const rank = ranks.get(e.task) ?? 0;
-      ranks.set(e.task, rank + 1);
-      const key = `${e.task}:${rank}`;
+    for (let i = 0; i < events.length; i++) {
+      const key = this.#keys[i]!;
       const seen = this.#footprints.get(key);
-      this.#footprints.set(key, seen === undefined ? join(e, e) : join(seen, e));
+      // Joined with itself at first: that leaves out the run's own `Wait`s.
+      this.#footprints.set(key, join(seen ?? events[i]!, events[i]!));
     }
   }
 
@@ -327,9 +334,7 @@ export class OptimalDpor {
     const guesses = node.guesses;
     if (guesses === undefined) return;
     const wrong = guesses.some(({ guess }) => !covers(guess, actual));
-    const watches = [...guesses.map((g) => g.watch), ...(node.dependents ?? [])];
-    node.guesses = undefined;
-    node.dependents = undefined;
+    const watches = takeWatches(node);
     if (!wrong) return;
     this.stats.misguessed++;
     for (const watch of watches) this.#again(watch);
@@ -344,10 +349,7 @@ export class OptimalDpor {
 
   /** A branch that will not run as planned: what relied on guesses in it is added again. */
   #salvage(node: WakeupNode): void {
-    const watches = [...(node.guesses ?? []).map((g) => g.watch), ...(node.dependents ?? [])];
-    node.guesses = undefined;
-    node.dependents = undefined;
-    for (const watch of watches) this.#again(watch);
+    for (const watch of takeWatches(node)) this.#again(watch);
     for (const child of node.children) this.#salvage(child);
   }
 
@@ -373,4 +375,12 @@ export class OptimalDpor {
       }
     }
   }
+}
+
+/** Takes the watches a node holds (its guesses' and its dependents'), leaving it none. */
+function takeWatches(node: WakeupNode): Watch[] {
+  const watches = [...(node.guesses ?? []).map((g) => g.watch), ...(node.dependents ?? [])];
+  node.guesses = undefined;
+  node.dependents = undefined;
+  return watches;
 }

@@ -68,16 +68,16 @@ export interface Placement {
 }
 
 /**
- * Inserts `w` under `root` unless a branch already covers it; true when the tree grew. With
- * `placement`, records the nodes the insertion went through or made, and where `w`'s last
- * event landed (undefined: a leaf covered `w` before it).
+ * Inserts `w` under `root` unless a branch already covers it. With `placement`, records the
+ * nodes the insertion went through or made, and where `w`'s last event landed (undefined: a
+ * leaf covered `w` before it).
  */
-export function insert(root: WakeupNode, w: readonly Event[], placement?: Placement): boolean {
+export function insert(root: WakeupNode, w: readonly Event[], placement?: Placement): void {
   let node = root;
   let rest = w.slice();
   const last = w[w.length - 1];
   for (let guard = 0; guard <= w.length + 1_000_000; guard++) {
-    if (node !== root && node.children.length === 0) return false;
+    if (node !== root && node.children.length === 0) return;
     let next: WakeupNode | undefined;
     for (const child of node.children) {
       const m = weakInitial(child.task, child.event, rest);
@@ -99,7 +99,7 @@ export function insert(root: WakeupNode, w: readonly Event[], placement?: Placem
           if (e === last) placement.last = leaf;
         }
       }
-      return rest.length > 0;
+      return;
     }
     placement?.nodes.push(next);
     node = next;
@@ -111,7 +111,7 @@ export function insert(root: WakeupNode, w: readonly Event[], placement?: Placem
  * Adds `w` under `root` as a branch of its own unless a branch with the same tasks in the same
  * order is there: for a sequence whose last step is not known, no cover can be trusted.
  */
-export function append(root: WakeupNode, w: readonly Event[]): boolean {
+export function append(root: WakeupNode, w: readonly Event[]): void {
   let node = root;
   let k = 0;
   for (; k < w.length; k++) {
@@ -119,11 +119,9 @@ export function append(root: WakeupNode, w: readonly Event[]): boolean {
     if (same === undefined) break;
     node = same;
   }
-  if (k === w.length) return false;
   for (; k < w.length; k++) {
     const leaf = new WakeupNode(w[k]!.task, w[k]);
     node.children.push(leaf);
     node = leaf;
   }
-  return true;
 }
